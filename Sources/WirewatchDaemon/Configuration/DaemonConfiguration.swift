@@ -1,0 +1,84 @@
+import Logging
+
+/// Everything `wirewatchd` can be told in its configuration file. Defaults are the layout of a
+/// systemd installation (see `config/wirewatch.toml`).
+public struct DaemonConfiguration: Sendable, Equatable {
+    /// Where files and state live.
+    public struct Paths: Sendable, Equatable {
+        /// Producers drop or rename files in here.
+        public var inbox: String
+        /// Claimed files while they are processed; must be on the inbox's file system.
+        public var processing: String
+        /// Processed files, in dated subfolders.
+        public var archive: String
+        /// Files that could not be processed, each with a `NAME.error.json`.
+        public var failed: String
+        /// The SQLite state.
+        public var database: String
+        /// Written digests.
+        public var digests: String
+        /// Alerts, one JSON object a line.
+        public var alerts: String
+        /// The Varlink control socket.
+        public var controlSocket: String
+
+        /// The systemd layout.
+        public static let systemDefault = Paths(
+            inbox: "/var/spool/wirewatch/inbox",
+            processing: "/var/spool/wirewatch/processing",
+            archive: "/var/spool/wirewatch/archive",
+            failed: "/var/spool/wirewatch/failed",
+            database: "/var/lib/wirewatch/wirewatch.sqlite",
+            digests: "/var/lib/wirewatch/digests",
+            alerts: "/var/lib/wirewatch/alerts.jsonl",
+            controlSocket: "/run/wirewatch/control.sock")
+
+        /// The same layout under one folder, as `make run` uses it (`./var/inbox`, `./var/wirewatch.sqlite`, ...).
+        public static func local(under base: String) -> Paths {
+            let base = base.hasSuffix("/") ? String(base.dropLast()) : base
+            return Paths(
+                inbox: base + "/inbox",
+                processing: base + "/processing",
+                archive: base + "/archive",
+                failed: base + "/failed",
+                database: base + "/wirewatch.sqlite",
+                digests: base + "/digests",
+                alerts: base + "/alerts.jsonl",
+                controlSocket: base + "/control.sock")
+        }
+    }
+
+    /// How the inbox is watched and files are taken in.
+    public struct Inbox: Sendable, Equatable {
+        /// Larger files go to `failed/`.
+        public var maxFileSize: Int64
+        /// Glob patterns of names that are never claimed (matched against every path component).
+        public var ignore: [String]
+        /// How long a file must stay unchanged, with no new events, before it is claimed.
+        public var stabilityDelay: Duration
+        /// How often the whole inbox is scanned to catch anything inotify missed.
+        public var rescanInterval: Duration
+        /// Most files committed in one transaction.
+        public var batchSize: Int
+
+        public static let `default` = Inbox(
+            maxFileSize: 10 * 1024 * 1024,
+            ignore: [".*", "*.tmp", "*.part", "*~"],
+            stabilityDelay: .milliseconds(5),
+            rescanInterval: .seconds(60),
+            batchSize: 256)
+    }
+
+    public var paths: Paths
+    public var inbox: Inbox
+    /// The lowest level that is logged.
+    public var logLevel: Logger.Level
+
+    public init(paths: Paths = .systemDefault, inbox: Inbox = .default, logLevel: Logger.Level = .info) {
+        self.paths = paths
+        self.inbox = inbox
+        self.logLevel = logLevel
+    }
+
+    public static let `default` = DaemonConfiguration()
+}

@@ -1,0 +1,305 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Logging
+import WirewatchCore
+import WirewatchStore
+
+/// The pipeline: claims ready files by renaming them into `processing/`, reads and screens them,
+/// commits the outcomes in one transaction, then moves each file to `archive/` or `failed/`.
+///
+/// The store decides: a claim that is committed is finished by moving the file where the store
+/// says; a claim that is not is processed (again). That makes a restart after a crash at any point
+/// process every file exactly once.
+final class Ingestor: @unchecked Sendable {
+    private let paths: DaemonConfiguration.Paths
+    private var settings: DaemonConfiguration.Inbox
+    private let store: Store
+    private let logger: Logger
+    private var random = SystemRandomNumberGenerator()
+    /// Claimed files whose commit failed even after retries; tried again with the next batch.
+    private var stranded: [Claimed] = []
+    let statistics: IngestStatistics
+
+    init(paths: DaemonConfiguration.Paths, settings: DaemonConfiguration.Inbox, store: Store, logger: Logger, statistics: IngestStatistics) {
+        self.paths = paths
+        self.settings = settings
+        self.store = store
+        self.logger = logger
+        self.statistics = statistics
+    }
+
+    /// A claimed file on its way through the pipeline.
+    struct Claimed {
+        var name: ClaimedName
+        var arrivedAt: Double
+        var claimedAt: UInt64
+        var processingPath: String
+    }
+
+    // MARK: Recovery
+
+    /// Finishes or reprocesses everything left in `processing/` by a previous run.
+    func recover() {
+        let names: [String]
+        do {
+            names = try FileSystem.list(paths.processing).filter { !$0.hasPrefix(".") }.sorted()
+        } catch {
+            logger.error("cannot list the processing folder", metadata: ["error": "\(error)"])
+            return
+        }
+        guard !names.isEmpty else { return }
+        logger.info("recovering files left in processing", metadata: ["count": "\(names.count)"])
+        var claimed: [Claimed] = []
+        for name in names {
+            if let parsed = ClaimedName(fileName: name) {
+                claimed.append(
+                    Claimed(
+                        name: parsed, arrivedAt: Double(parsed.claimID.arrivalMilliseconds) / 1000,
+                        claimedAt: Clock.monotonicNanoseconds(), processingPath: paths.processing + "/" + name))
+            } else if let renamed = claim(from: paths.processing + "/" + name, originalName: name, arrivedAt: Clock.wallSeconds()) {
+                // Not one of ours (put there by hand): give it a claim of its own.
+                claimed.append(renamed)
+            }
+        }
+        for start in stride(from: 0, to: claimed.count, by: settings.batchSize) {
+            finish(Array(claimed[start..<min(claimed.count, start + settings.batchSize)]))
+        }
+    }
+
+    // MARK: Batches
+
+    /// Files waiting in `processing/` for the store to work again.
+    var strandedCount: Int { stranded.count }
+
+    /// Tries the files whose commit failed before once more.
+    func retryStranded() {
+        guard !stranded.isEmpty else { return }
+        let waiting = stranded
+        stranded = []
+        finish(waiting)
+    }
+
+    /// Claims and processes a batch of ready files.
+    func process(_ requests: [ClaimRequest]) {
+        var claimed: [Claimed] = []
+        for request in requests {
+            if let file = claim(
+                from: paths.inbox + "/" + request.relativePath, originalName: request.relativePath,
+                arrivedAt: request.arrivedAt)
+            {
+                claimed.append(file)
+            }
+        }
+        guard !claimed.isEmpty else { return }
+        // The claims must survive a power loss before their outcome is committed, or a file could
+        // reappear in the inbox after its row was written and be stored twice.
+        do {
+            try FileSystem.syncDirectory(paths.processing)
+        } catch {
+            logger.warning("cannot sync the processing folder", metadata: ["error": "\(error)"])
+        }
+        finish(claimed)
+    }
+
+    private func claim(from source: String, originalName: String, arrivedAt: Double) -> Claimed? {
+        let claimID = ClaimID(arrivalMilliseconds: Int64(arrivedAt * 1000), tag: random.next())
+        let name = ClaimedName(claimID: claimID, originalName: originalName)
+        let destination = paths.processing + "/" + name.fileName
+        do {
+            try FileSystem.rename(source, to: destination)
+        } catch {
+            if error.errno == ENOENT {
+                // Taken by an earlier claim of the same file, or removed by its producer.
+                logger.debug("file vanished before it was claimed", metadata: ["file": "\(originalName)"])
+            } else {
+                statistics.claimErrors.increment()
+                logger.error(
+                    "cannot claim file; it stays in the inbox",
+                    metadata: ["file": "\(originalName)", "error": "\(error)", "event": "claim-failed"])
+            }
+            return nil
+        }
+        return Claimed(name: name, arrivedAt: arrivedAt, claimedAt: Clock.monotonicNanoseconds(), processingPath: destination)
+    }
+
+    /// Decides, commits and moves a batch of claimed files.
+    private func finish(_ batch: [Claimed]) {
+        let known: [ClaimID: ClaimDisposition]
+        do {
+            known = try withStoreRetry { () throws(StoreError) in try store.dispositions(of: batch.map(\.name.claimID)) }
+        } catch {
+            stranded.append(contentsOf: batch)
+            return
+        }
+        var reserved: Set<String> = []
+        var records: [IngestionRecord] = []
+        var pendingFiles: [Claimed] = []
+        for file in batch {
+            if let disposition = known[file.name.claimID] {
+                move(file, to: disposition, outcome: .alreadyRecorded(disposition))
+                continue
+            }
+            records.append(evaluate(file, reserved: &reserved))
+            pendingFiles.append(file)
+        }
+        guard !records.isEmpty else { return }
+        let results: [IngestionResult]
+        do {
+            results = try withStoreRetry { () throws(StoreError) in try store.record(records) }
+        } catch {
+            stranded.append(contentsOf: pendingFiles)
+            return
+        }
+        for (index, result) in results.enumerated() {
+            let file = pendingFiles[index]
+            switch (records[index], result) {
+            case (.accepted(let accepted), _):
+                move(file, to: .archived(path: accepted.archivePath), outcome: result)
+            case (.rejected(let rejected), _):
+                move(file, to: .failed(rejected), outcome: result)
+            }
+        }
+    }
+
+    /// Retries a store operation with backoff while the daemon runs; files wait in `processing/`.
+    private func withStoreRetry<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        var delay: UInt32 = 100_000
+        var attempt = 0
+        while true {
+            do {
+                return try body()
+            } catch {
+                attempt += 1
+                statistics.lastError.set("\(error)")
+                logger.error(
+                    "store operation failed; files wait in processing", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                if attempt >= 4 { throw error }
+                usleep(delay)
+                delay = min(delay * 2, 5_000_000)
+            }
+        }
+    }
+
+    /// Reads and screens one claimed file.
+    private func evaluate(_ file: Claimed, reserved: inout Set<String>) -> IngestionRecord {
+        let now = Clock.wallSeconds()
+        func reject(_ code: String, _ reason: String, size: Int64?) -> IngestionRecord {
+            .rejected(
+                RejectedFile(
+                    claimID: file.name.claimID, originalName: file.name.originalName, size: size, reasonCode: code,
+                    reason: reason, arrivedAt: file.arrivedAt, failedAt: now,
+                    failedPath: destination(in: paths.failed, for: file, reserved: &reserved, suffix: ".error.json")))
+        }
+        let outcome: FileSystem.ReadOutcome
+        do {
+            outcome = try FileSystem.read(file.processingPath, limit: settings.maxFileSize)
+        } catch {
+            return reject("unreadable", "the file cannot be read: \(String(cString: strerror(error.errno)))", size: nil)
+        }
+        switch outcome {
+        case .notRegular(let kind):
+            let code = kind == .symlink ? "symlink" : "not-regular"
+            let what = kind == .symlink ? "a symbolic link (never followed)" : "a \(kind.description), not a regular file"
+            return reject(code, "the inbox entry is \(what)", size: nil)
+        case .tooLarge(let size):
+            let rejection = ContentRejection.tooLarge(size: size, limit: settings.maxFileSize)
+            return reject(rejection.code, rejection.description, size: size)
+        case .bytes(let bytes):
+            if let rejection = ContentScreening.rejection(for: bytes, limit: settings.maxFileSize) {
+                return reject(rejection.code, rejection.description, size: Int64(bytes.count))
+            }
+            let dated = paths.archive + "/" + Clock.utcDate(now)
+            return .accepted(
+                AcceptedFile(
+                    claimID: file.name.claimID, originalName: file.name.originalName, size: Int64(bytes.count),
+                    contentHash: ContentHash(of: bytes), text: DecodedText.decode(bytes), arrivedAt: file.arrivedAt,
+                    processedAt: now, archivePath: destination(in: dated, for: file, reserved: &reserved, suffix: "")))
+        }
+    }
+
+    /// `FOLDER/NAME`, or `FOLDER/CLAIMID-NAME` when that is taken (names repeat across feeds).
+    private func destination(in folder: String, for file: Claimed, reserved: inout Set<String>, suffix: String) -> String {
+        var name = FileSystem.baseName(of: file.name.originalName)
+        if name.isEmpty || name.hasPrefix(".") { name = "_" + name }
+        var path = folder + "/" + name
+        if reserved.contains(path) || FileSystem.exists(path) || (!suffix.isEmpty && FileSystem.exists(path + suffix)) {
+            path = folder + "/" + file.name.claimID.rawValue + "-" + name
+        }
+        reserved.insert(path)
+        return path
+    }
+
+    /// Moves a committed file where it belongs and logs the outcome (one line per file).
+    private func move(_ file: Claimed, to disposition: ClaimDisposition, outcome: IngestionResult) {
+        let elapsed = Double(Clock.monotonicNanoseconds() &- file.claimedAt) / 1e6
+        var metadata: Logger.Metadata = [
+            "file": "\(file.name.originalName)",
+            "claim": "\(file.name.claimID)",
+            "ms": "\(String(format: "%.1f", elapsed))",
+        ]
+        do {
+            switch disposition {
+            case .archived(let path):
+                try FileSystem.createDirectory(FileSystem.parentDirectory(of: path))
+                try moveIfPresent(file.processingPath, to: path)
+                metadata["archived"] = "\(path)"
+            case .failed(let rejected):
+                try FileSystem.createDirectory(FileSystem.parentDirectory(of: rejected.failedPath))
+                try FileSystem.writeAtomically(FailureReport(rejected).encoded(), to: rejected.failedPath + ".error.json")
+                try moveIfPresent(file.processingPath, to: rejected.failedPath)
+                metadata["reason"] = "\(rejected.reasonCode)"
+                metadata["error"] = "\(rejected.reason)"
+                metadata["failed"] = "\(rejected.failedPath)"
+            }
+        } catch {
+            statistics.lastError.set("\(error)")
+            logger.error(
+                "committed file could not be moved; it stays in processing and is finished at the next start",
+                metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            return
+        }
+        switch outcome {
+        case .stored(_, let articleID):
+            statistics.stored.increment()
+            metadata["article"] = "\(articleID)"
+            metadata["event"] = "article-stored"
+            logger.info("stored", metadata: metadata)
+        case .exactDuplicate(_, let articleID, let first):
+            statistics.duplicates.increment()
+            metadata["article"] = "\(articleID)"
+            metadata["duplicate_of_file"] = "\(first)"
+            metadata["event"] = "exact-duplicate"
+            logger.info("exact duplicate", metadata: metadata)
+        case .failed:
+            statistics.failed.increment()
+            metadata["event"] = "file-failed"
+            logger.warning("failed", metadata: metadata)
+        case .alreadyRecorded:
+            metadata["event"] = "recovered"
+            logger.info("finished after restart", metadata: metadata)
+        }
+    }
+
+    private func moveIfPresent(_ source: String, to destination: String) throws(SystemError) {
+        do {
+            try FileSystem.rename(source, to: destination)
+        } catch {
+            // Already moved by an earlier attempt: the destination holds it.
+            if error.errno == ENOENT && FileSystem.exists(destination) { return }
+            throw error
+        }
+    }
+}
+
+/// Live counts for logs and status.
+public final class IngestStatistics: Sendable {
+    public let stored = AtomicCounter()
+    public let duplicates = AtomicCounter()
+    public let failed = AtomicCounter()
+    public let claimErrors = AtomicCounter()
+    public let lastError = SharedText()
+
+    public init() {}
+}

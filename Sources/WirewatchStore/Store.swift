@@ -1,0 +1,259 @@
+import Foundation
+import GRDB
+import WirewatchCore
+
+/// An error from the store, with what was being done.
+public struct StoreError: Error, CustomStringConvertible {
+    public var operation: String
+    public var path: String
+    public var underlying: any Error
+
+    public var description: String { "store \(path): \(operation) failed: \(underlying)" }
+}
+
+/// Wirewatch's state in one SQLite database (WAL mode, versioned migrations).
+///
+/// Writes come from one pipeline; readers (CLI, status) may read concurrently.
+public final class Store: Sendable {
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // A commit is durable before the file leaves processing/: fsync the WAL at each commit.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StoreError(operation: "open and migrate", path: path, underlying: error)
+        }
+    }
+
+    /// The schema, one migration per version; never edit a migration that has shipped.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: articles, ingested and failed files") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE article (
+                        id INTEGER PRIMARY KEY,
+                        content_hash TEXT NOT NULL UNIQUE,
+                        size INTEGER NOT NULL,
+                        encoding TEXT NOT NULL,
+                        raw_text TEXT NOT NULL,
+                        first_seen REAL NOT NULL
+                    );
+                    CREATE TABLE ingested_file (
+                        id INTEGER PRIMARY KEY,
+                        claim_id TEXT NOT NULL UNIQUE,
+                        original_name TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        content_hash TEXT NOT NULL,
+                        article_id INTEGER NOT NULL REFERENCES article(id),
+                        duplicate_of_file_id INTEGER REFERENCES ingested_file(id),
+                        arrived_at REAL NOT NULL,
+                        processed_at REAL NOT NULL,
+                        archive_path TEXT NOT NULL
+                    );
+                    CREATE INDEX ingested_file_article ON ingested_file(article_id);
+                    CREATE TABLE failed_file (
+                        id INTEGER PRIMARY KEY,
+                        claim_id TEXT NOT NULL UNIQUE,
+                        original_name TEXT NOT NULL,
+                        size INTEGER,
+                        reason_code TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        arrived_at REAL NOT NULL,
+                        failed_at REAL NOT NULL,
+                        failed_path TEXT NOT NULL
+                    );
+                    """)
+        }
+        return migrator
+    }
+
+    /// Commits a batch of outcomes in one transaction. Claims already in the store are reported as
+    /// ``IngestionResult/alreadyRecorded(_:)`` and not written again, which makes a replay after a
+    /// crash harmless.
+    public func record(_ batch: [IngestionRecord]) throws(StoreError) -> [IngestionResult] {
+        do {
+            return try pool.write { db in
+                try batch.map { record in try Self.record(record, in: db) }
+            }
+        } catch {
+            throw StoreError(operation: "commit \(batch.count) files", path: path, underlying: error)
+        }
+    }
+
+    private static func record(_ record: IngestionRecord, in db: Database) throws -> IngestionResult {
+        if let disposition = try disposition(of: record.claimID, in: db) {
+            return .alreadyRecorded(disposition)
+        }
+        switch record {
+        case .accepted(let file):
+            let existing = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT article.id AS article_id, MIN(ingested_file.id) AS first_file_id
+                    FROM article LEFT JOIN ingested_file ON ingested_file.article_id = article.id
+                    WHERE article.content_hash = ? GROUP BY article.id
+                    """,
+                arguments: [file.contentHash.hex])
+            let articleID: Int64
+            if let existing {
+                articleID = existing["article_id"]
+            } else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO article (content_hash, size, encoding, raw_text, first_seen)
+                        VALUES (?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        file.contentHash.hex, file.size, file.text.encoding.rawValue, file.text.text,
+                        file.arrivedAt,
+                    ])
+                articleID = db.lastInsertedRowID
+            }
+            let duplicateOf: Int64? = existing?["first_file_id"]
+            try db.execute(
+                sql: """
+                    INSERT INTO ingested_file (claim_id, original_name, size, content_hash, article_id,
+                        duplicate_of_file_id, arrived_at, processed_at, archive_path)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    file.claimID.rawValue, file.originalName, file.size, file.contentHash.hex, articleID,
+                    duplicateOf, file.arrivedAt, file.processedAt, file.archivePath,
+                ])
+            let fileID = db.lastInsertedRowID
+            if let duplicateOf {
+                return .exactDuplicate(fileID: fileID, articleID: articleID, duplicateOfFileID: duplicateOf)
+            }
+            return .stored(fileID: fileID, articleID: articleID)
+        case .rejected(let file):
+            try db.execute(
+                sql: """
+                    INSERT INTO failed_file (claim_id, original_name, size, reason_code, reason, arrived_at,
+                        failed_at, failed_path)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    file.claimID.rawValue, file.originalName, file.size, file.reasonCode, file.reason,
+                    file.arrivedAt, file.failedAt, file.failedPath,
+                ])
+            return .failed(failureID: db.lastInsertedRowID)
+        }
+    }
+
+    /// Where already committed claims belong; claims the store has never seen are absent.
+    public func dispositions(of claims: [ClaimID]) throws(StoreError) -> [ClaimID: ClaimDisposition] {
+        do {
+            return try pool.read { db in
+                var result: [ClaimID: ClaimDisposition] = [:]
+                for claim in claims {
+                    if let disposition = try Self.disposition(of: claim, in: db) {
+                        result[claim] = disposition
+                    }
+                }
+                return result
+            }
+        } catch {
+            throw StoreError(operation: "look up \(claims.count) claims", path: path, underlying: error)
+        }
+    }
+
+    private static func disposition(of claim: ClaimID, in db: Database) throws -> ClaimDisposition? {
+        if let archivePath = try String.fetchOne(
+            db, sql: "SELECT archive_path FROM ingested_file WHERE claim_id = ?", arguments: [claim.rawValue])
+        {
+            return .archived(path: archivePath)
+        }
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM failed_file WHERE claim_id = ?", arguments: [claim.rawValue])
+        else { return nil }
+        return .failed(
+            RejectedFile(
+                claimID: claim, originalName: row["original_name"], size: row["size"],
+                reasonCode: row["reason_code"], reason: row["reason"], arrivedAt: row["arrived_at"],
+                failedAt: row["failed_at"], failedPath: row["failed_path"]))
+    }
+
+    /// Totals of articles, files, exact duplicates and failures.
+    public func counts() throws(StoreError) -> StoreCounts {
+        do {
+            return try pool.read { db in
+                StoreCounts(
+                    articles: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM article") ?? 0,
+                    files: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ingested_file") ?? 0,
+                    exactDuplicates: try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM ingested_file WHERE duplicate_of_file_id IS NOT NULL") ?? 0,
+                    failed: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM failed_file") ?? 0)
+            }
+        } catch {
+            throw StoreError(operation: "count", path: path, underlying: error)
+        }
+    }
+
+    /// Every committed file, oldest first (for tests and tools; not for large stores).
+    public func allFiles() throws(StoreError) -> [StoredFile] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM ingested_file ORDER BY id").map { row in
+                    StoredFile(
+                        id: row["id"], claimID: row["claim_id"], originalName: row["original_name"],
+                        size: row["size"], contentHash: row["content_hash"], articleID: row["article_id"],
+                        duplicateOfFileID: row["duplicate_of_file_id"], arrivedAt: row["arrived_at"],
+                        processedAt: row["processed_at"], archivePath: row["archive_path"])
+                }
+            }
+        } catch {
+            throw StoreError(operation: "list files", path: path, underlying: error)
+        }
+    }
+
+    /// Every failed file, oldest first.
+    public func allFailures() throws(StoreError) -> [RejectedFile] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM failed_file ORDER BY id").compactMap { row in
+                    guard let claim = ClaimID(rawValue: row["claim_id"]) else { return nil }
+                    return RejectedFile(
+                        claimID: claim, originalName: row["original_name"], size: row["size"],
+                        reasonCode: row["reason_code"], reason: row["reason"], arrivedAt: row["arrived_at"],
+                        failedAt: row["failed_at"], failedPath: row["failed_path"])
+                }
+            }
+        } catch {
+            throw StoreError(operation: "list failures", path: path, underlying: error)
+        }
+    }
+
+    /// The decoded text of an article.
+    public func articleText(id: Int64) throws(StoreError) -> String? {
+        do {
+            return try pool.read { db in
+                try String.fetchOne(db, sql: "SELECT raw_text FROM article WHERE id = ?", arguments: [id])
+            }
+        } catch {
+            throw StoreError(operation: "read article \(id)", path: path, underlying: error)
+        }
+    }
+
+    /// Checkpoints the WAL and closes the database.
+    public func close() throws(StoreError) {
+        do {
+            try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            try pool.close()
+        } catch {
+            throw StoreError(operation: "close", path: path, underlying: error)
+        }
+    }
+}
