@@ -89,6 +89,7 @@ let package = Package(
             dependencies: ["WirewatchDaemon", "WirewatchCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "WirewatchControlTests", dependencies: ["WirewatchControl"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["WirewatchStore", "wirewatchd", "wirewatch"],

@@ -1,0 +1,120 @@
+import Foundation
+import Logging
+import Testing
+@testable import WirewatchDaemon
+
+struct ConfigurationLoaderTests {
+    let loader = ConfigurationLoader(relativeTo: "/etc/wirewatch")
+
+    @Test func anEmptyFileGivesTheSystemDefaults() throws {
+        let configuration = try loader.load("", source: "t.toml")
+        #expect(configuration == .default)
+        #expect(configuration.paths.inbox == "/var/spool/wirewatch/inbox")
+        #expect(configuration.paths.database == "/var/lib/wirewatch/wirewatch.sqlite")
+        #expect(configuration.paths.controlSocket == "/run/wirewatch/control.sock")
+        #expect(configuration.inbox.maxFileSize == 10 * 1024 * 1024)
+    }
+
+    @Test func theSampleConfigFileIsValidAndMatchesTheDefaults() throws {
+        let path = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+        let text = try String(contentsOfFile: "/" + path + "/config/wirewatch.toml", encoding: .utf8)
+        #expect(try loader.load(text, source: "wirewatch.toml") == .default)
+    }
+
+    @Test func everyKeyIsApplied() throws {
+        let configuration = try loader.load(
+            """
+            [paths]
+            inbox = "/srv/in"
+            processing = "/srv/processing"
+            archive = "/srv/archive"
+            failed = "/srv/failed"
+            database = "state/w.sqlite"
+            digests = "/srv/digests"
+            alerts = "/srv/alerts.jsonl"
+            control_socket = "/run/w.sock"
+            [inbox]
+            max_file_size = "512 KiB"
+            ignore = ["*.partial"]
+            stability_delay = "250ms"
+            rescan_interval = "2m"
+            batch_size = 32
+            [log]
+            level = "debug"
+            """, source: "t.toml")
+        #expect(configuration.paths.inbox == "/srv/in")
+        #expect(configuration.paths.database == "/etc/wirewatch/state/w.sqlite")
+        #expect(configuration.paths.controlSocket == "/run/w.sock")
+        #expect(configuration.inbox.maxFileSize == 512 * 1024)
+        #expect(configuration.inbox.ignore == ["*.partial"])
+        #expect(configuration.inbox.stabilityDelay == .milliseconds(250))
+        #expect(configuration.inbox.rescanInterval == .seconds(120))
+        #expect(configuration.inbox.batchSize == 32)
+        #expect(configuration.logLevel == .debug)
+    }
+
+    @Test func everyProblemIsReportedWithItsKeyAndLine() {
+        let text = """
+            [inbox]
+            max_file_size = "ten"
+            stability_dely = "5s"
+            rescan_interval = true
+
+            [paths]
+            processing = "/var/spool/wirewatch/inbox/processing"
+            [log]
+            level = "loud"
+            [extra]
+            """
+        do {
+            _ = try loader.load(text, source: "t.toml")
+            Issue.record("expected problems")
+        } catch {
+            let found = error.problems.map { "\($0.line ?? 0) \($0.key)" }
+            #expect(
+                Set(found) == [
+                    "2 inbox.max_file_size", "3 inbox.stability_dely", "4 inbox.rescan_interval",
+                    "7 paths.processing", "9 log.level", "10 extra",
+                ])
+            #expect(error.description.contains("t.toml:3: inbox.stability_dely: unknown key"))
+        }
+    }
+
+    @Test func aSyntaxErrorIsOneProblemWithItsLine() {
+        do {
+            _ = try loader.load("[inbox]\nbatch_size = = 3\n", source: "t.toml")
+            Issue.record("expected a syntax error")
+        } catch {
+            #expect(error.problems.count == 1)
+            #expect(error.problems.first?.line == 2)
+        }
+    }
+
+    @Test func foldersThatWouldBeWatchedOrSharedAreRefused() {
+        #expect(throws: ConfigurationError.self) {
+            try loader.load("[paths]\ninbox = \"/a\"\narchive = \"/a\"", source: "t")
+        }
+        #expect(throws: ConfigurationError.self) {
+            try loader.load("[paths]\ninbox = \"/a/in\"\nfailed = \"/a\"", source: "t")
+        }
+        #expect(throws: ConfigurationError.self) {
+            try loader.load("[paths]\narchive = \"/x\"\nfailed = \"/x\"", source: "t")
+        }
+    }
+
+    @Test(arguments: [("10 MiB", 10_485_760), ("512KiB", 524_288), ("1.5 MB", 1_500_000), ("4096", 4096), ("2 GiB", 2_147_483_648)])
+    func sizesAreReadAsPeopleWriteThem(text: String, bytes: Int64) {
+        #expect(Units.parseByteSize(text) == bytes)
+    }
+
+    @Test(arguments: [("250ms", 250), ("5s", 5000), ("1.5 s", 1500), ("10m", 600_000), ("72h", 259_200_000), ("2", 2000)])
+    func durationsAreReadAsPeopleWriteThem(text: String, milliseconds: Int64) {
+        #expect(Units.parseDuration(text) == .milliseconds(milliseconds))
+    }
+
+    @Test(arguments: ["", "ten", "5 parsecs", "-1s", "MiB"])
+    func nonsenseUnitsAreRefused(text: String) {
+        #expect(Units.parseDuration(text) == nil)
+        #expect(Units.parseByteSize(text) == nil)
+    }
+}
