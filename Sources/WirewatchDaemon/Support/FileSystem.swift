@@ -113,6 +113,8 @@ public enum FileSystem {
 
     /// Reads a regular file up to `limit` bytes without following a symlink or blocking on a FIFO.
     public static func read(_ path: String, limit: Int64) throws(SystemError) -> ReadOutcome {
+        // Opening a socket fails and opening a device has effects: look before opening.
+        if let entry = try observe(path), entry.kind != .regular { return .notRegular(entry.kind) }
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         guard descriptor >= 0 else {
             if errno == ELOOP { return .notRegular(.symlink) }
