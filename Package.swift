@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        .systemLibrary(name: "CLinux"),
 
         // Pure domain logic: no threads, sockets or inotify.
         .target(
@@ -45,7 +46,7 @@ let package = Package(
         .target(
             name: "WirewatchDaemon",
             dependencies: [
-                "WirewatchCore", "WirewatchStore", "WirewatchControl",
+                "WirewatchCore", "WirewatchStore", "WirewatchControl", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -73,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "wirewatch-bench",
             dependencies: [
-                "WirewatchStore",
+                "WirewatchDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

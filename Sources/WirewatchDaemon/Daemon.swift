@@ -1,3 +1,4 @@
+import CLinux
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -62,9 +63,17 @@ public final class InboxService: Service, @unchecked Sendable {
         try watcher.start()
         let pipeline = ThreadRunner(name: "wirewatch-pipeline") { [queue, ingestor, configuration] in
             ingestor.recover()
+            var busySinceTrim = true
             while let batch = queue.popBatch(limit: configuration.inbox.batchSize, timeout: 1) {
                 ingestor.retryStranded()
-                if !batch.isEmpty { ingestor.process(batch) }
+                if !batch.isEmpty {
+                    ingestor.process(batch)
+                    busySinceTrim = true
+                } else if busySinceTrim {
+                    // Idle after work: hand the memory a burst needed back to the system.
+                    malloc_trim(0)
+                    busySinceTrim = false
+                }
             }
         }
         let watching = ThreadRunner(name: "wirewatch-watcher") { [watcher] in watcher.run() }

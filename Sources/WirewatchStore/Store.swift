@@ -23,10 +23,14 @@ public final class Store: Sendable {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        // One writer and a few readers (status, CLI) are all the daemon needs.
+        configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
             // A commit is durable before the file leaves processing/: fsync the WAL at each commit.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Rows are small and written once: a modest page cache keeps an idle daemon small.
+            try db.execute(sql: "PRAGMA cache_size = -1024")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -3,42 +3,43 @@ import Glibc
 #endif
 
 /// An inotify instance: watches folders and decodes the kernel's event records.
-final class Inotify {
+public final class Inotify {
     /// Event bits (from `<sys/inotify.h>`).
-    struct Mask: OptionSet, Sendable {
-        let rawValue: UInt32
-        static let modify = Mask(rawValue: 0x0000_0002)
-        static let closeWrite = Mask(rawValue: 0x0000_0008)
-        static let movedFrom = Mask(rawValue: 0x0000_0040)
-        static let movedTo = Mask(rawValue: 0x0000_0080)
-        static let create = Mask(rawValue: 0x0000_0100)
-        static let deleteSelf = Mask(rawValue: 0x0000_0400)
-        static let moveSelf = Mask(rawValue: 0x0000_0800)
-        static let unmount = Mask(rawValue: 0x0000_2000)
-        static let queueOverflow = Mask(rawValue: 0x0000_4000)
-        static let ignored = Mask(rawValue: 0x0000_8000)
-        static let onlyDirectory = Mask(rawValue: 0x0100_0000)
-        static let dontFollow = Mask(rawValue: 0x0200_0000)
-        static let excludeUnlinked = Mask(rawValue: 0x0400_0000)
-        static let isDirectory = Mask(rawValue: 0x4000_0000)
+    public struct Mask: OptionSet, Sendable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+        public static let modify = Mask(rawValue: 0x0000_0002)
+        public static let closeWrite = Mask(rawValue: 0x0000_0008)
+        public static let movedFrom = Mask(rawValue: 0x0000_0040)
+        public static let movedTo = Mask(rawValue: 0x0000_0080)
+        public static let create = Mask(rawValue: 0x0000_0100)
+        public static let deleteSelf = Mask(rawValue: 0x0000_0400)
+        public static let moveSelf = Mask(rawValue: 0x0000_0800)
+        public static let unmount = Mask(rawValue: 0x0000_2000)
+        public static let queueOverflow = Mask(rawValue: 0x0000_4000)
+        public static let ignored = Mask(rawValue: 0x0000_8000)
+        public static let onlyDirectory = Mask(rawValue: 0x0100_0000)
+        public static let dontFollow = Mask(rawValue: 0x0200_0000)
+        public static let excludeUnlinked = Mask(rawValue: 0x0400_0000)
+        public static let isDirectory = Mask(rawValue: 0x4000_0000)
 
         /// What the inbox and its subfolders are watched for.
-        static let inbox: Mask = [
+        public static let inbox: Mask = [
             .modify, .closeWrite, .movedTo, .create, .deleteSelf, .moveSelf, .onlyDirectory, .dontFollow,
             .excludeUnlinked,
         ]
     }
 
-    struct Event: Sendable, Equatable {
-        var watch: Int32
-        var mask: Mask
-        var name: String
+    public struct Event: Sendable, Equatable {
+        public var watch: Int32
+        public var mask: Mask
+        public var name: String
     }
 
-    let descriptor: Int32
+    public let descriptor: Int32
     private var buffer = [UInt8](repeating: 0, count: 256 * 1024)
 
-    init() throws(SystemError) {
+    public init() throws(SystemError) {
         descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard descriptor >= 0 else { throw SystemError("inotify_init1", path: "") }
     }
@@ -48,7 +49,7 @@ final class Inotify {
     }
 
     /// Adds (or refreshes) a watch on a folder; returns its watch descriptor.
-    func watch(_ path: String, mask: Mask = .inbox) throws(SystemError) -> Int32 {
+    public func watch(_ path: String, mask: Mask = .inbox) throws(SystemError) -> Int32 {
         let watch = inotify_add_watch(descriptor, path, mask.rawValue)
         guard watch >= 0 else { throw SystemError("inotify_add_watch", path: path) }
         return watch
@@ -59,7 +60,7 @@ final class Inotify {
     }
 
     /// Reads what is queued without blocking; empty when nothing is.
-    func readEvents() throws(SystemError) -> [Event] {
+    public func readEvents() throws(SystemError) -> [Event] {
         let count = buffer.withUnsafeMutableBytes { raw in Glibc.read(descriptor, raw.baseAddress!, raw.count) }
         if count < 0 {
             if errno == EAGAIN || errno == EINTR { return [] }
