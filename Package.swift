@@ -41,14 +41,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // The Varlink wire protocol and the interface's types, shared by daemon and CLI.
-        .target(name: "WirewatchControl", swiftSettings: strictSettings),
+        .target(name: "WirewatchControl", exclude: ["io.wirewatch.varlink"], swiftSettings: strictSettings),
         // Watcher, ingestion pipeline, configuration, services.
         .target(
             name: "WirewatchDaemon",
             dependencies: [
-                "WirewatchCore", "WirewatchStore", "WirewatchControl", "CLinux",
+                "WirewatchCore", "WirewatchStore", "WirewatchControl", "CLinux", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

@@ -2,7 +2,14 @@ import CLinux
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
+import UnixSignals
+import WirewatchControl
 import WirewatchStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An error that stops the daemon from starting, with what to do about it.
 public struct StartupError: Error, CustomStringConvertible {
@@ -15,26 +22,124 @@ public struct StartupError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// The inbox service: a watcher thread and a pipeline thread around one store.
-///
-/// Both block in system calls (`poll`, `rename`, `fsync`, SQLite), so they run on threads of their
-/// own rather than on Swift's cooperative pool. `run()` returns after a graceful shutdown once the
-/// batch in flight is committed and moved; files still waiting stay in the inbox.
-public final class InboxService: Service, @unchecked Sendable {
-    public let configuration: DaemonConfiguration
-    private let logger: Logger
-    private let store: Store
-    private let queue = ClaimQueue()
-    private let watcher: InboxWatcher
-    private let ingestor: Ingestor
-    public let statistics = IngestStatistics()
-    private let startedAt = Date()
+/// What the daemon is doing, as `GetStatus` reports it.
+public enum DaemonState: String, Sendable {
+    case starting, running, reloading, stopping
+}
 
-    /// Prepares folders, opens the store, recovers nothing yet.
-    public init(configuration: DaemonConfiguration, logger: Logger, faults: FaultSwitches = .fromEnvironment()) throws {
-        self.configuration = configuration
+/// The result of a reload.
+public enum ReloadOutcome: Sendable {
+    /// Applied; warnings name settings that need a restart.
+    case applied(source: String, warnings: [String])
+    /// Refused; the running configuration stays.
+    case rejected(ConfigurationError)
+}
+
+/// Wirewatch's daemon: the inbox watcher, the ingestion pipeline and the control server around
+/// one store, with the service manager kept informed.
+///
+/// The watcher, the pipeline and the control server block in system calls (`poll`, `rename`,
+/// `fsync`, SQLite), so each runs on a thread of its own rather than on Swift's cooperative pool.
+/// `run()` returns after a graceful shutdown, once the batch in flight is committed and moved;
+/// files still waiting stay in the inbox for the next start.
+public final class Daemon: Service, @unchecked Sendable {
+    private let source: ConfigurationSource
+    private let initialConfiguration: DaemonConfiguration
+    private let current: Mutex<DaemonConfiguration>
+    private let state = Mutex<DaemonState>(.starting)
+    private let reloadLock = NSLock()
+    private let logger: Logger
+    private let logLevel: SharedLogLevel
+    private let notifier: SystemdNotifier
+    private let faults: FaultSwitches
+    private let liveSettings: LiveSettings
+    private let queue = ClaimQueue()
+    private let startedAt = Clock.monotonicNanoseconds()
+    public let statistics = IngestStatistics()
+    /// Set once the store and threads exist (inside `run`).
+    private let parts = Mutex<Parts?>(nil)
+
+    private struct Parts: @unchecked Sendable {
+        var store: Store
+        var watcher: InboxWatcher
+        var baseline: StoreCounts
+    }
+
+    public init(
+        source: ConfigurationSource, configuration: DaemonConfiguration, logger: Logger, logLevel: SharedLogLevel,
+        notifier: SystemdNotifier, faults: FaultSwitches = .fromEnvironment()
+    ) {
+        self.source = source
+        self.initialConfiguration = configuration
+        self.current = Mutex(configuration)
         self.logger = logger
-        let paths = configuration.paths
+        self.logLevel = logLevel
+        self.notifier = notifier
+        self.faults = faults
+        self.liveSettings = LiveSettings(configuration.inbox)
+    }
+
+    public var configuration: DaemonConfiguration { current.withLock { $0 } }
+
+    public func run() async throws {
+        let paths = initialConfiguration.paths
+        // Migrations and recovery can take a while on a big store: keep systemd patient.
+        let startup = StartupExtender(notifier: notifier)
+        defer { startup.finish() }
+        try prepareFolders(paths)
+        let store = try Store(path: paths.database)
+        let baseline = try store.counts()
+        if faults.anyActive {
+            logger.warning("test fault switches are active; this is not a production set-up", metadata: ["faults": "\(faults)"])
+        }
+        let watcher = try InboxWatcher(root: paths.inbox, settings: liveSettings, queue: queue, logger: logger, faults: faults)
+        let ingestor = Ingestor(paths: paths, settings: liveSettings, store: store, logger: logger, statistics: statistics)
+        parts.withLock { $0 = Parts(store: store, watcher: watcher, baseline: baseline) }
+        let listener: Int32
+        if let activated = SocketActivation.listeningSocket(named: "control") {
+            listener = activated
+            logger.debug("control socket passed by systemd")
+        } else {
+            listener = try ControlServer.bind(path: paths.controlSocket)
+        }
+        let control = try ControlServer(listener: listener, handler: DaemonControlHandler(daemon: self), logger: logger)
+
+        try watcher.start()  // the watch is in place and the start-up scan queued
+        let controlThread = ThreadRunner(name: "wirewatch-control") { control.run() }
+        let watcherThread = ThreadRunner(name: "wirewatch-watcher") { watcher.run() }
+        let pipelineThread = ThreadRunner(name: "wirewatch-pipeline") { [self] in
+            runPipeline(ingestor, watcher: watcher)
+        }
+        state.withLock { $0 = .running }
+        startup.finish()
+        notifier.ready(status: statusLine())
+        logger.info(
+            "watching \(paths.inbox): drop or rename files in there",
+            metadata: [
+                "inbox": "\(paths.inbox)", "database": "\(paths.database)", "socket": "\(paths.controlSocket)",
+                "event": "daemon-ready",
+            ])
+        await withGracefulShutdownHandler {
+            await pipelineThread.finished()
+        } onGracefulShutdown: { [self] in
+            state.withLock { $0 = .stopping }
+            notifier.stopping(status: "stopping: finishing the batch in flight")
+            logger.info("stopping: no new claims; finishing the batch in flight", metadata: ["event": "daemon-stopping"])
+            watcher.stop()
+            queue.close()
+        }
+        await watcherThread.finished()
+        control.stop()
+        await controlThread.finished()
+        do {
+            try store.close()
+        } catch {
+            logger.error("closing the store failed", metadata: ["error": "\(error)"])
+        }
+        logger.info("stopped", metadata: ["stored": "\(statistics.stored.current)", "failed": "\(statistics.failed.current)"])
+    }
+
+    private func prepareFolders(_ paths: DaemonConfiguration.Paths) throws {
         do {
             for folder in [paths.inbox, paths.processing, paths.archive, paths.failed] {
                 try FileSystem.createDirectory(folder)
@@ -44,64 +149,182 @@ public final class InboxService: Service, @unchecked Sendable {
             for (key, folder) in [("processing", paths.processing), ("archive", paths.archive), ("failed", paths.failed)]
             where try FileSystem.device(of: folder) != inboxDevice {
                 throw StartupError(
-                    "paths.\(key) (\(folder)) is on another file system than the inbox (\(paths.inbox)); files are moved by rename, so they must share one")
+                    "paths.\(key) (\(folder)) is on another file system than the inbox (\(paths.inbox)); files are moved by rename, so they must share one"
+                )
             }
         } catch let error as SystemError {
             throw StartupError("cannot prepare folders: \(error)")
         }
-        store = try Store(path: paths.database)
-        if faults.anyActive {
-            logger.warning("test fault switches are active; this is not a production set-up", metadata: ["faults": "\(faults)"])
+    }
+
+    /// The working loop: batches from the queue, watchdog pings, status updates, memory trims.
+    private func runPipeline(_ ingestor: Ingestor, watcher: InboxWatcher) {
+        ingestor.recover()
+        var watchdog = SystemdNotifier.watchdogInterval().map {
+            WatchdogSchedule(interval: $0, now: Clock.monotonicNanoseconds())
         }
-        watcher = try InboxWatcher(
-            root: paths.inbox, settings: configuration.inbox, queue: queue, logger: logger, faults: faults)
-        ingestor = Ingestor(
-            paths: paths, settings: configuration.inbox, store: store, logger: logger, statistics: statistics)
+        let wait = watchdog.map { min(1.0, Double($0.pollInterval.nanoseconds) / 1e9) } ?? 1.0
+        var busySinceTrim = true
+        var lastStatus = ""
+        var lastStatusAt: UInt64 = 0
+        while let batch = queue.popBatch(limit: liveSettings.current.batchSize, timeout: wait) {
+            faults.hangPipelineIfRequested()
+            ingestor.retryStranded()
+            if !batch.isEmpty {
+                ingestor.process(batch)
+                busySinceTrim = true
+            } else if busySinceTrim {
+                // Idle after work: hand the memory a burst needed back to the system.
+                malloc_trim(0)
+                busySinceTrim = false
+            }
+            let now = Clock.monotonicNanoseconds()
+            if var schedule = watchdog {
+                if schedule.shouldPing(now: now, watcherHeartbeat: UInt64(watcher.heartbeat.current)) {
+                    notifier.watchdog()
+                }
+                watchdog = schedule
+            }
+            if now &- lastStatusAt >= 1_000_000_000 {
+                let line = statusLine()
+                if line != lastStatus {
+                    notifier.status(line)
+                    lastStatus = line
+                }
+                lastStatusAt = now
+            }
+        }
+    }
+
+    // MARK: Status
+
+    /// Counts for `GetStatus`, kept in memory so status calls never wait on the database.
+    public struct Counts: Sendable, Equatable {
+        public var articles: Int
+        public var files: Int
+        public var exactDuplicates: Int
+        public var failed: Int
+        public var queued: Int
+        public var overflows: Int
+        public var rescans: Int
+    }
+
+    public func counts() -> Counts {
+        let (baseline, watcher) = parts.withLock { ($0?.baseline, $0?.watcher) }
+        let base = baseline ?? StoreCounts(articles: 0, files: 0, exactDuplicates: 0, failed: 0)
+        return Counts(
+            articles: base.articles + statistics.stored.current,
+            files: base.files + statistics.stored.current + statistics.duplicates.current,
+            exactDuplicates: base.exactDuplicates + statistics.duplicates.current,
+            failed: base.failed + statistics.failed.current,
+            queued: queue.count,
+            overflows: watcher?.overflows.current ?? 0,
+            rescans: watcher?.rescans.current ?? 0)
+    }
+
+    public var currentState: DaemonState { state.withLock { $0 } }
+
+    public var uptimeSeconds: Int { Int((Clock.monotonicNanoseconds() &- startedAt) / 1_000_000_000) }
+
+    public var lastError: String? { statistics.lastError.current }
+
+    /// The line systemd shows in `systemctl status` (`STATUS=`).
+    public func statusLine() -> String {
+        let counts = counts()
+        return "watching \(initialConfiguration.paths.inbox): \(counts.articles) articles, \(counts.failed) failed, \(counts.queued) queued"
+    }
+
+    // MARK: Reload
+
+    /// Re-reads the configuration and applies what can change while running; an invalid file is
+    /// refused and the running configuration stays. Serialised: one reload at a time.
+    public func reload() -> ReloadOutcome {
+        reloadLock.lock()
+        defer { reloadLock.unlock() }
+        let previousState = state.withLock { state in
+            let previous = state
+            state = .reloading
+            return previous
+        }
+        defer { state.withLock { $0 = previousState == .reloading ? .running : previousState } }
+        notifier.reloading(monotonicMicroseconds: Clock.monotonicNanoseconds() / 1000)
+        defer { notifier.ready(status: statusLine()) }
+        let new: DaemonConfiguration
+        do {
+            new = try source.load()
+        } catch {
+            logger.error(
+                "configuration rejected; the running configuration stays",
+                metadata: [
+                    "source": "\(error.source)", "error": "\(error.description)", "event": "config-rejected",
+                ])
+            return .rejected(error)
+        }
+        var warnings: [String] = []
+        let old = current.withLock { $0 }
+        for (key, before, after) in Self.pathChanges(old.paths, new.paths) {
+            warnings.append("paths.\(key) changed from \(before) to \(after): takes effect at the next restart")
+        }
+        liveSettings.update(new.inbox)
+        logLevel.set(new.logLevel)
+        current.withLock { configuration in
+            configuration.inbox = new.inbox
+            configuration.logLevel = new.logLevel
+        }
+        for warning in warnings { logger.warning("\(warning)") }
+        logger.notice("configuration reloaded", metadata: ["source": "\(source)", "event": "config-reloaded"])
+        return .applied(source: source.description, warnings: warnings)
+    }
+
+    static func pathChanges(_ old: DaemonConfiguration.Paths, _ new: DaemonConfiguration.Paths) -> [(String, String, String)] {
+        [
+            ("inbox", old.inbox, new.inbox), ("processing", old.processing, new.processing),
+            ("archive", old.archive, new.archive), ("failed", old.failed, new.failed),
+            ("database", old.database, new.database), ("digests", old.digests, new.digests),
+            ("alerts", old.alerts, new.alerts), ("control_socket", old.controlSocket, new.controlSocket),
+        ].filter { $0.1 != $0.2 }
+    }
+}
+
+/// Sends `EXTEND_TIMEOUT_USEC=` every few seconds until start-up is done.
+final class StartupExtender: @unchecked Sendable {
+    private let done = AtomicFlag()
+
+    init(notifier: SystemdNotifier) {
+        guard notifier.isActive else { return }
+        notifier.extendTimeout(microseconds: 20_000_000)
+        let thread = Thread { [done] in
+            while !done.isSet {
+                usleep(100_000)
+                var waited = 0
+                while !done.isSet && waited < 50 {
+                    usleep(100_000)
+                    waited += 1
+                }
+                if !done.isSet { notifier.extendTimeout(microseconds: 20_000_000) }
+            }
+        }
+        thread.name = "wirewatch-startup"
+        thread.start()
+    }
+
+    func finish() {
+        done.set()
+    }
+}
+
+/// Re-reads the configuration on SIGHUP.
+public struct ReloadOnHangup: Service {
+    let daemon: Daemon
+
+    public init(daemon: Daemon) {
+        self.daemon = daemon
     }
 
     public func run() async throws {
-        try watcher.start()
-        let pipeline = ThreadRunner(name: "wirewatch-pipeline") { [queue, ingestor, configuration] in
-            ingestor.recover()
-            var busySinceTrim = true
-            while let batch = queue.popBatch(limit: configuration.inbox.batchSize, timeout: 1) {
-                ingestor.retryStranded()
-                if !batch.isEmpty {
-                    ingestor.process(batch)
-                    busySinceTrim = true
-                } else if busySinceTrim {
-                    // Idle after work: hand the memory a burst needed back to the system.
-                    malloc_trim(0)
-                    busySinceTrim = false
-                }
-            }
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            _ = daemon.reload()
         }
-        let watching = ThreadRunner(name: "wirewatch-watcher") { [watcher] in watcher.run() }
-        logger.info(
-            "watching \(configuration.paths.inbox): drop or rename files in there",
-            metadata: ["inbox": "\(configuration.paths.inbox)", "database": "\(configuration.paths.database)"])
-        await withGracefulShutdownHandler {
-            await pipeline.finished()
-        } onGracefulShutdown: { [watcher, queue, logger] in
-            logger.info("stopping: no new claims; finishing the batch in flight")
-            watcher.stop()
-            queue.close()
-        }
-        await watching.finished()
-        do {
-            try store.close()
-        } catch {
-            logger.error("closing the store failed", metadata: ["error": "\(error)"])
-        }
-        logger.info(
-            "stopped",
-            metadata: ["stored": "\(statistics.stored.current)", "failed": "\(statistics.failed.current)"])
-    }
-
-    /// A one-line summary of the store and the queue.
-    public func statusLine() -> String {
-        let counts = (try? store.counts()) ?? StoreCounts(articles: 0, files: 0, exactDuplicates: 0, failed: 0)
-        return "watching \(configuration.paths.inbox): \(counts.articles) articles, \(counts.failed) failed, \(queue.count) queued"
     }
 }
 

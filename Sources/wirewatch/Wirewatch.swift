@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WirewatchControl
 import WirewatchStore
 
 @main
@@ -7,14 +8,123 @@ struct Wirewatch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wirewatch",
         abstract: "Query and steer Wirewatch.",
-        version: "0.1.0",
-        subcommands: [Stats.self])
+        discussion: """
+            Commands that talk to the daemon use its control socket: --socket, else $WIREWATCH_SOCKET,
+            else /run/wirewatch/control.sock.
+
+            Exit status: 0 success, 1 failure, 4 permission denied, 7 daemon not running.
+            """,
+        version: WirewatchInterface.version,
+        subcommands: [Status.self, Reload.self, Stats.self])
+}
+
+/// Options shared by every command that talks to the daemon.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The daemon's control socket.", valueName: "path"))
+    var socket: String?
+
+    @Option(help: ArgumentHelp("Seconds to wait for a reply.", valueName: "seconds"))
+    var timeout: Double = 10
+
+    var socketPath: String {
+        socket ?? ProcessInfo.processInfo.environment["WIREWATCH_SOCKET"] ?? "/run/wirewatch/control.sock"
+    }
+
+    /// Makes one call; turns failures into a one-line message and the documented exit status.
+    func call(_ method: String, _ parameters: JSONValue = .object([:])) throws -> VarlinkReply {
+        do {
+            let client = try VarlinkClient(path: socketPath, timeout: timeout)
+            return try client.call(VarlinkCall(method: method, parameters: parameters))
+        } catch {
+            fail("wirewatch: \(error)")
+            switch error {
+            case .notRunning: throw ExitCode(7)
+            case .permissionDenied: throw ExitCode(4)
+            default: throw ExitCode(1)
+            }
+        }
+    }
+}
+
+func fail(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Throws the exit status for a Varlink error reply, after saying what it means.
+func check(_ reply: VarlinkReply) throws {
+    guard let error = reply.error else { return }
+    switch error {
+    case WirewatchInterface.Error.permissionDenied, VarlinkStandardError.permissionDenied:
+        fail("wirewatch: permission denied: run as root or as the wirewatch user")
+        throw ExitCode(4)
+    case WirewatchInterface.Error.invalidConfiguration:
+        let source = reply.parameters["source"]?.stringValue ?? "configuration"
+        fail("wirewatch: \(source) is invalid; the daemon keeps its running configuration:")
+        if case .array(let problems)? = reply.parameters["problems"] {
+            for problem in problems { fail("  \(problem.stringValue ?? "\(problem)")") }
+        }
+        throw ExitCode(1)
+    default:
+        fail("wirewatch: the daemon answered \(error) \(reply.parameters)")
+        throw ExitCode(1)
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the daemon's state and counts.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(help: "Print the status as one JSON object.")
+    var json = false
+
+    func run() throws {
+        let reply = try connection.call(WirewatchInterface.Method.getStatus)
+        try check(reply)
+        let status = reply.parameters["status"] ?? .object([:])
+        if json {
+            print(status.description)
+            return
+        }
+        func int(_ key: String) -> Int { status[key]?.intValue ?? 0 }
+        print("wirewatchd \(status["version"]?.stringValue ?? "?"): \(status["state"]?.stringValue ?? "?"), up \(Self.duration(int("uptime_seconds")))")
+        print("inbox             \(status["inbox"]?.stringValue ?? "?")")
+        print("articles          \(int("articles"))")
+        print("files             \(int("files")) (\(int("exact_duplicates")) exact duplicates)")
+        print("failed            \(int("failed"))")
+        print("queued            \(int("queued"))")
+        print("rescans           \(int("rescans")) (\(int("overflows")) after overflows)")
+        if let error = status["last_error"]?.stringValue { print("last error        \(error)") }
+    }
+
+    static func duration(_ seconds: Int) -> String {
+        if seconds < 60 { return "\(seconds)s" }
+        if seconds < 3600 { return "\(seconds / 60)m \(seconds % 60)s" }
+        if seconds < 86400 { return "\(seconds / 3600)h \(seconds % 3600 / 60)m" }
+        return "\(seconds / 86400)d \(seconds % 86400 / 3600)h"
+    }
+}
+
+struct Reload: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make the daemon re-read its configuration; waits until it is applied or refused.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let reply = try connection.call(WirewatchInterface.Method.reload)
+        try check(reply)
+        if case .array(let warnings)? = reply.parameters["warnings"] {
+            for warning in warnings { fail("wirewatch: warning: \(warning.stringValue ?? "")") }
+        }
+        print("reloaded \(reply.parameters["source"]?.stringValue ?? "configuration")")
+    }
 }
 
 /// Offline totals straight from a store file (works while the daemon runs: the store is in WAL mode).
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print totals from a Wirewatch database: articles, files, exact duplicates, failures.")
+        abstract: "Print totals from a Wirewatch database without the daemon: articles, files, duplicates, failures.")
 
     @Option(name: .long, help: ArgumentHelp("The SQLite database.", valueName: "path"))
     var database: String = "/var/lib/wirewatch/wirewatch.sqlite"
@@ -24,7 +134,7 @@ struct Stats: ParsableCommand {
 
     func run() throws {
         guard FileManager.default.fileExists(atPath: database) else {
-            FileHandle.standardError.write(Data("wirewatch: no database at \(database); pass --database PATH\n".utf8))
+            fail("wirewatch: no database at \(database); pass --database PATH")
             throw ExitCode(1)
         }
         let counts: StoreCounts
@@ -32,7 +142,7 @@ struct Stats: ParsableCommand {
             let store = try Store(path: database)
             counts = try store.counts()
         } catch {
-            FileHandle.standardError.write(Data("wirewatch: \(error)\n".utf8))
+            fail("wirewatch: \(error)")
             throw ExitCode(1)
         }
         if json {

@@ -28,14 +28,12 @@ struct Wirewatchd: AsyncParsableCommand {
     @Option(name: .long, help: "Override the log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: Logger.Level?
 
-    static let systemConfigPath = "/etc/wirewatch/wirewatch.toml"
-
     func run() async throws {
+        let source = ConfigurationSource(explicitPath: config, base: base)
         let configuration: DaemonConfiguration
-        let source: String
         do {
-            (configuration, source) = try loadConfiguration()
-        } catch let error as ConfigurationError {
+            configuration = try source.load()
+        } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             if checkConfig {
                 FileHandle.standardError.write(Data("\(error.problems.count) problem(s) in \(error.source)\n".utf8))
@@ -47,49 +45,34 @@ struct Wirewatchd: AsyncParsableCommand {
             print(ConfigurationSummary.describe(configuration))
             return
         }
-        let level = logLevel ?? configuration.logLevel
-        LoggingSystem.bootstrap { label in ConsoleLogHandler(label: label, level: level) }
+        let environment = ProcessInfo.processInfo.environment
+        let level = SharedLogLevel(logLevel ?? configuration.logLevel)
+        // Under systemd stderr is connected to the journal (JOURNAL_STREAM): write structured entries.
+        let toJournal = environment["JOURNAL_STREAM"] != nil
+        LoggingSystem.bootstrap { label in
+            toJournal
+                ? JournaldLogHandler(label: label, level: level) as any LogHandler
+                : ConsoleLogHandler(label: label, level: level) as any LogHandler
+        }
         let logger = Logger(label: "wirewatchd")
         logger.info("configuration loaded", metadata: ["source": "\(source)"])
-        let inbox: InboxService
-        do {
-            inbox = try InboxService(configuration: configuration, logger: logger)
-        } catch {
-            logger.critical("cannot start: \(error)")
-            throw ExitCode(1)
-        }
+        let daemon = Daemon(
+            source: source, configuration: configuration, logger: logger, logLevel: level,
+            notifier: SystemdNotifier(environment: environment))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: inbox)],
+                services: [
+                    .init(service: daemon),
+                    .init(service: ReloadOnHangup(daemon: daemon), successTerminationBehavior: .ignore),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        try await group.run()
-    }
-
-    private func loadConfiguration() throws -> (DaemonConfiguration, String) {
-        var configuration = DaemonConfiguration.default
-        var source = "built-in defaults"
-        let path = config ?? (FileManager.default.fileExists(atPath: Self.systemConfigPath) ? Self.systemConfigPath : nil)
-        if let path {
-            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-            guard let data = FileManager.default.contents(atPath: absolute) else {
-                throw ConfigurationError(
-                    source: path, problems: [ConfigurationProblem(key: "", line: nil, message: "cannot read the file")])
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw ConfigurationError(
-                    source: path, problems: [ConfigurationProblem(key: "", line: nil, message: "the file is not UTF-8")])
-            }
-            let loader = ConfigurationLoader(relativeTo: (absolute as NSString).deletingLastPathComponent)
-            configuration = try loader.load(text, source: path)
-            source = path
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("wirewatchd stopped: \(error)")
+            throw ExitCode(1)
         }
-        if let base {
-            let absolute = base.hasPrefix("/") ? base : FileManager.default.currentDirectoryPath + "/" + base
-            configuration.paths = .local(under: absolute)
-            source += " with --base \(base)"
-        }
-        return (configuration, source)
     }
 }
 

@@ -7,7 +7,9 @@ import Logging
 /// ``InboxWatcherStateMachine`` and pushes ready files to the pipeline.
 final class InboxWatcher: @unchecked Sendable {
     private let root: String
-    private let rescanInterval: UInt64
+    private var rescanInterval: UInt64
+    private let settings: LiveSettings
+    private var settingsGeneration: Int
     private var machine: InboxWatcherStateMachine
     private let queue: ClaimQueue
     private let logger: Logger
@@ -23,16 +25,21 @@ final class InboxWatcher: @unchecked Sendable {
     /// Counters for status: rescans after overflows, rescans in all.
     let overflows = AtomicCounter()
     let rescans = AtomicCounter()
+    /// Monotonic nanoseconds of the loop's last turn, for the watchdog.
+    let heartbeat = AtomicCounter()
 
     init(
-        root: String, settings: DaemonConfiguration.Inbox, queue: ClaimQueue, logger: Logger,
+        root: String, settings: LiveSettings, queue: ClaimQueue, logger: Logger,
         faults: FaultSwitches
     ) throws(SystemError) {
         self.root = root
-        self.rescanInterval = UInt64(settings.rescanInterval.nanoseconds)
+        self.settings = settings
+        let (current, generation) = settings.snapshot
+        self.settingsGeneration = generation
+        self.rescanInterval = UInt64(current.rescanInterval.nanoseconds)
         self.machine = InboxWatcherStateMachine(
-            stabilityDelay: settings.stabilityDelay, writingTimeout: settings.rescanInterval,
-            ignore: IgnorePatterns(settings.ignore))
+            stabilityDelay: current.stabilityDelay, writingTimeout: current.rescanInterval,
+            ignore: IgnorePatterns(current.ignore))
         self.queue = queue
         self.logger = logger
         self.faults = faults
@@ -67,9 +74,12 @@ final class InboxWatcher: @unchecked Sendable {
         ]
         while !stopRequested.isSet {
             let now = Clock.monotonicNanoseconds()
+            heartbeat.set(Int(now))
+            applySettingsIfChanged()
             var deadline = nextReconcile
             if let next = machine.nextDeadline() { deadline = min(deadline, next) }
-            let timeout = deadline <= now ? 0 : Int32(min((deadline - now + 999_999) / 1_000_000, 60_000))
+            // Wake at least four times a second so the heartbeat stays fresh for the watchdog.
+            let timeout = deadline <= now ? 0 : Int32(min((deadline - now + 999_999) / 1_000_000, 250))
             descriptors[0].revents = 0
             descriptors[1].revents = 0
             let ready = poll(&descriptors, 2, timeout)
@@ -107,6 +117,17 @@ final class InboxWatcher: @unchecked Sendable {
     private func wake() {
         var byte: UInt8 = 1
         _ = write(wakeupWrite, &byte, 1)
+    }
+
+    private func applySettingsIfChanged() {
+        let (current, generation) = settings.snapshot
+        guard generation != settingsGeneration else { return }
+        settingsGeneration = generation
+        machine.reconfigure(
+            stabilityDelay: current.stabilityDelay, writingTimeout: current.rescanInterval,
+            ignore: IgnorePatterns(current.ignore))
+        rescanInterval = UInt64(current.rescanInterval.nanoseconds)
+        nextReconcile = min(nextReconcile, Clock.monotonicNanoseconds() + rescanInterval)
     }
 
     private func rescan(reason: String) {

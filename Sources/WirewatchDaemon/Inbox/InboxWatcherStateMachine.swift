@@ -41,11 +41,11 @@ public struct InboxWatcherStateMachine: Sendable {
         var generation: UInt64
     }
 
-    public let stabilityDelay: UInt64
+    public private(set) var stabilityDelay: UInt64
     /// After this long with no events, a file marked as being written is looked at anyway (a writer
     /// that died, a hard link that never gets a close event).
-    public let writingTimeout: UInt64
-    public let ignore: IgnorePatterns
+    public private(set) var writingTimeout: UInt64
+    public private(set) var ignore: IgnorePatterns
 
     private(set) var pending: [String: Pending] = [:]
     /// Stability deadlines. Each queue holds `now + constant`, so appending keeps it sorted.
@@ -55,6 +55,13 @@ public struct InboxWatcherStateMachine: Sendable {
     private var nextGeneration: UInt64 = 0
 
     public init(stabilityDelay: Duration, writingTimeout: Duration, ignore: IgnorePatterns) {
+        self.stabilityDelay = UInt64(max(0, stabilityDelay.nanoseconds))
+        self.writingTimeout = UInt64(max(0, writingTimeout.nanoseconds))
+        self.ignore = ignore
+    }
+
+    /// New settings after a reload; they apply to every look from now on.
+    public mutating func reconfigure(stabilityDelay: Duration, writingTimeout: Duration, ignore: IgnorePatterns) {
         self.stabilityDelay = UInt64(max(0, stabilityDelay.nanoseconds))
         self.writingTimeout = UInt64(max(0, writingTimeout.nanoseconds))
         self.ignore = ignore

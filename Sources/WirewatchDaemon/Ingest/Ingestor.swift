@@ -14,6 +14,8 @@ import WirewatchStore
 /// process every file exactly once.
 final class Ingestor: @unchecked Sendable {
     private let paths: DaemonConfiguration.Paths
+    private let liveSettings: LiveSettings
+    /// The settings of the batch being worked on (a reload applies from the next batch).
     private var settings: DaemonConfiguration.Inbox
     private let store: Store
     private let logger: Logger
@@ -22,9 +24,10 @@ final class Ingestor: @unchecked Sendable {
     private var stranded: [Claimed] = []
     let statistics: IngestStatistics
 
-    init(paths: DaemonConfiguration.Paths, settings: DaemonConfiguration.Inbox, store: Store, logger: Logger, statistics: IngestStatistics) {
+    init(paths: DaemonConfiguration.Paths, settings: LiveSettings, store: Store, logger: Logger, statistics: IngestStatistics) {
         self.paths = paths
-        self.settings = settings
+        self.liveSettings = settings
+        self.settings = settings.current
         self.store = store
         self.logger = logger
         self.statistics = statistics
@@ -42,6 +45,7 @@ final class Ingestor: @unchecked Sendable {
 
     /// Finishes or reprocesses everything left in `processing/` by a previous run.
     func recover() {
+        settings = liveSettings.current
         let names: [String]
         do {
             names = try FileSystem.list(paths.processing).filter { !$0.hasPrefix(".") }.sorted()
@@ -83,6 +87,7 @@ final class Ingestor: @unchecked Sendable {
 
     /// Claims and processes a batch of ready files.
     func process(_ requests: [ClaimRequest]) {
+        settings = liveSettings.current
         var claimed: [Claimed] = []
         for request in requests {
             if let file = claim(

@@ -6,13 +6,18 @@ import Logging
 /// Plain lines on standard error: time, level, message, then `key=value` metadata in a stable
 /// order. Used when not running under systemd (journald gets structured entries instead).
 public struct ConsoleLogHandler: LogHandler {
-    public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     public let label: String
+    private let sharedLevel: SharedLogLevel
 
-    public init(label: String, level: Logger.Level) {
+    public init(label: String, level: SharedLogLevel) {
         self.label = label
-        self.logLevel = level
+        self.sharedLevel = level
+    }
+
+    public var logLevel: Logger.Level {
+        get { sharedLevel.level }
+        set { sharedLevel.set(newValue) }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {

@@ -29,6 +29,10 @@ public final class AtomicCounter: Sendable {
     public func increment(by amount: Int = 1) {
         value.add(amount, ordering: .relaxed)
     }
+
+    public func set(_ new: Int) {
+        value.store(new, ordering: .relaxed)
+    }
 }
 
 /// A string shared between threads (the last error, for status).

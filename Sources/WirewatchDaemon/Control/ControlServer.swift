@@ -1,0 +1,240 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystemd
+import Logging
+import WirewatchControl
+
+/// Who is calling, from `SO_PEERCRED`.
+public struct PeerCredentials: Sendable, Equatable {
+    public var pid: Int32
+    public var uid: UInt32
+    public var gid: UInt32
+
+    public init(pid: Int32, uid: UInt32, gid: UInt32) {
+        self.pid = pid
+        self.uid = uid
+        self.gid = gid
+    }
+}
+
+/// Answers Varlink calls. Called on the control thread; must not block for long.
+public protocol ControlHandler: Sendable {
+    func handle(_ call: VarlinkCall, from peer: PeerCredentials) -> VarlinkReply
+}
+
+/// The Varlink control socket: a `poll` loop on a thread of its own, so no client (slow, stuck or
+/// malicious) can hold up ingestion. Each connection has a frame decoder and an output buffer; a
+/// client that sends garbage or stops reading is dropped.
+final class ControlServer: @unchecked Sendable {
+    private let listener: Int32
+    private let handler: any ControlHandler
+    private let logger: Logger
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private let stopRequested = AtomicFlag()
+    private var connections: [Int32: Connection] = [:]
+
+    static let maximumConnections = 1024
+    static let maximumMessageSize = 1 << 20
+    static let maximumPendingOutput = 16 << 20
+
+    struct Connection {
+        var peer: PeerCredentials
+        var decoder = VarlinkFrameDecoder(maximumMessageSize: ControlServer.maximumMessageSize)
+        var output: [UInt8] = []
+        var closeAfterFlush = false
+    }
+
+    init(listener: Int32, handler: any ControlHandler, logger: Logger) throws(SystemError) {
+        self.listener = listener
+        self.handler = handler
+        self.logger = logger
+        _ = fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(listener, F_SETFD, FD_CLOEXEC)
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw SystemError("pipe", path: "") }
+        for end in ends {
+            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+        }
+        (wakeRead, wakeWrite) = (ends[0], ends[1])
+    }
+
+    deinit {
+        for descriptor in connections.keys { close(descriptor) }
+        close(wakeRead)
+        close(wakeWrite)
+        close(listener)
+    }
+
+    /// Binds and listens on a Unix socket path (when not socket-activated). A stale socket file
+    /// left by a crash is replaced; a live one (another daemon answers) is an error.
+    static func bind(path: String, mode: mode_t = 0o660) throws(SystemError) -> Int32 {
+        try FileSystem.createDirectory(FileSystem.parentDirectory(of: path), mode: 0o755)
+        if let existing = try FileSystem.observe(path) {
+            guard existing.kind == .socket else { throw SystemError("bind (not a socket in the way)", path: path, errno: EEXIST) }
+            if (try? VarlinkClient(path: path, timeout: 1)) != nil {
+                throw SystemError("bind (another daemon is listening)", path: path, errno: EADDRINUSE)
+            }
+            unlink(path)
+        }
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw SystemError("socket", path: path) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(descriptor)
+            throw SystemError("bind (path too long)", path: path, errno: ENAMETOOLONG)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard bound == 0 else {
+            let error = SystemError("bind", path: path)
+            close(descriptor)
+            throw error
+        }
+        chmod(path, mode)
+        guard listen(descriptor, 128) == 0 else {
+            let error = SystemError("listen", path: path)
+            close(descriptor)
+            throw error
+        }
+        return descriptor
+    }
+
+    func stop() {
+        stopRequested.set()
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+    }
+
+    func run() {
+        while !stopRequested.isSet {
+            var descriptors = [
+                pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+            ]
+            let order = Array(connections.keys)
+            for descriptor in order {
+                let wantsOutput = !(connections[descriptor]?.output.isEmpty ?? true)
+                descriptors.append(pollfd(fd: descriptor, events: Int16(wantsOutput ? POLLIN | POLLOUT : POLLIN), revents: 0))
+            }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), 1000)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                logger.error("poll on the control socket failed", metadata: ["error": "\(SystemError("poll", path: "control"))"])
+                usleep(100_000)
+                continue
+            }
+            if descriptors[1].revents != 0 {
+                var drained = [UInt8](repeating: 0, count: 64)
+                while read(wakeRead, &drained, drained.count) > 0 {}
+            }
+            if stopRequested.isSet { break }
+            if descriptors[0].revents != 0 { acceptAll() }
+            for (index, descriptor) in order.enumerated() {
+                let events = descriptors[index + 2].revents
+                guard events != 0 else { continue }
+                if events & Int16(POLLIN | POLLHUP | POLLERR) != 0 { receive(descriptor) }
+                if connections[descriptor] != nil && events & Int16(POLLOUT) != 0 { flush(descriptor) }
+            }
+        }
+    }
+
+    private func acceptAll() {
+        while true {
+            let descriptor = accept(listener, nil, nil)
+            if descriptor >= 0 {
+                _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+            }
+            if descriptor < 0 {
+                if errno == EINTR { continue }
+                if errno != EAGAIN && errno != EWOULDBLOCK {
+                    logger.warning("accept on the control socket failed", metadata: ["error": "\(SystemError("accept", path: "control"))"])
+                }
+                return
+            }
+            guard connections.count < Self.maximumConnections else {
+                close(descriptor)
+                logger.warning("too many control connections; refusing one", metadata: ["limit": "\(Self.maximumConnections)"])
+                continue
+            }
+            var pid: Int32 = 0
+            var uid: UInt32 = 0
+            var gid: UInt32 = 0
+            guard wirewatch_peer_credentials(descriptor, &pid, &uid, &gid) == 0 else {
+                close(descriptor)
+                continue
+            }
+            connections[descriptor] = Connection(peer: PeerCredentials(pid: pid, uid: uid, gid: gid))
+        }
+    }
+
+    private func receive(_ descriptor: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let count = recv(descriptor, &buffer, buffer.count, 0)
+        if count < 0 && (errno == EAGAIN || errno == EINTR) { return }
+        guard count > 0, var connection = connections[descriptor] else {
+            drop(descriptor)
+            return
+        }
+        let messages: [[UInt8]]
+        do {
+            messages = try connection.decoder.feed(buffer[0..<count])
+        } catch {
+            logger.debug("control client sent an oversized message; dropping it", metadata: ["pid": "\(connection.peer.pid)"])
+            drop(descriptor)
+            return
+        }
+        for message in messages {
+            let call: VarlinkCall
+            do {
+                call = try VarlinkCall.parse(message)
+            } catch {
+                logger.debug("control client sent a malformed message; dropping it", metadata: ["error": "\(error)"])
+                connection.closeAfterFlush = true
+                break
+            }
+            let reply = handler.handle(call, from: connection.peer)
+            if !call.oneway {
+                connection.output += VarlinkFrameDecoder.frame(reply.encoded())
+            }
+        }
+        connections[descriptor] = connection
+        flush(descriptor)
+    }
+
+    private func flush(_ descriptor: Int32) {
+        guard var connection = connections[descriptor] else { return }
+        while !connection.output.isEmpty {
+            let sent = connection.output.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { break }
+                drop(descriptor)
+                return
+            }
+            connection.output.removeFirst(sent)
+        }
+        if connection.output.count > Self.maximumPendingOutput || (connection.output.isEmpty && connection.closeAfterFlush) {
+            drop(descriptor)
+            return
+        }
+        connections[descriptor] = connection
+    }
+
+    private func drop(_ descriptor: Int32) {
+        connections[descriptor] = nil
+        close(descriptor)
+    }
+}

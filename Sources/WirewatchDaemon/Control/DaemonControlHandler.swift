@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import WirewatchControl
+
+/// The daemon's Varlink methods: `org.varlink.service` and `io.wirewatch`.
+struct DaemonControlHandler: ControlHandler {
+    let daemon: Daemon
+    /// Changing methods are for root and the daemon's own user (which `ExecReload=` runs as).
+    let ownUID = geteuid()
+
+    func handle(_ call: VarlinkCall, from peer: PeerCredentials) -> VarlinkReply {
+        switch call.method {
+        case "org.varlink.service.GetInfo":
+            return VarlinkReply(
+                parameters: .object([
+                    "vendor": .string(WirewatchInterface.vendor), "product": .string(WirewatchInterface.product),
+                    "version": .string(WirewatchInterface.version), "url": .string(WirewatchInterface.url),
+                    "interfaces": .array([.string("org.varlink.service"), .string(WirewatchInterface.name)]),
+                ]))
+        case "org.varlink.service.GetInterfaceDescription":
+            switch call.parameters["interface"]?.stringValue {
+            case WirewatchInterface.name?:
+                return VarlinkReply(parameters: .object(["description": .string(WirewatchInterface.description)]))
+            case "org.varlink.service"?:
+                return VarlinkReply(parameters: .object(["description": .string(WirewatchInterface.serviceDescription)]))
+            case let other?:
+                return .failure(VarlinkStandardError.interfaceNotFound, .object(["interface": .string(other)]))
+            case nil:
+                return .failure(VarlinkStandardError.invalidParameter, .object(["parameter": "interface"]))
+            }
+        case WirewatchInterface.Method.getStatus:
+            return VarlinkReply(parameters: .object(["status": status()]))
+        case WirewatchInterface.Method.reload:
+            guard peer.uid == 0 || peer.uid == ownUID else {
+                return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
+            }
+            switch daemon.reload() {
+            case .applied(let source, let warnings):
+                return VarlinkReply(parameters: .object(["source": .string(source), "warnings": .array(warnings.map { .string($0) })]))
+            case .rejected(let error):
+                return .failure(
+                    WirewatchInterface.Error.invalidConfiguration,
+                    .object([
+                        "source": .string(error.source),
+                        "problems": .array(error.problems.map { .string($0.description) }),
+                    ]))
+            }
+        default:
+            let interface = call.method.split(separator: ".").dropLast().joined(separator: ".")
+            if interface != WirewatchInterface.name && interface != "org.varlink.service" {
+                return .failure(VarlinkStandardError.interfaceNotFound, .object(["interface": .string(interface)]))
+            }
+            return .failure(VarlinkStandardError.methodNotFound, .object(["method": .string(call.method)]))
+        }
+    }
+
+    private func status() -> JSONValue {
+        let counts = daemon.counts()
+        var status: [String: JSONValue] = [
+            "state": .string(daemon.currentState.rawValue),
+            "version": .string(WirewatchInterface.version),
+            "uptime_seconds": .number(Double(daemon.uptimeSeconds)),
+            "inbox": .string(daemon.configuration.paths.inbox),
+            "articles": .number(Double(counts.articles)),
+            "files": .number(Double(counts.files)),
+            "exact_duplicates": .number(Double(counts.exactDuplicates)),
+            "failed": .number(Double(counts.failed)),
+            "queued": .number(Double(counts.queued)),
+            "overflows": .number(Double(counts.overflows)),
+            "rescans": .number(Double(counts.rescans)),
+        ]
+        if let lastError = daemon.lastError { status["last_error"] = .string(lastError) }
+        return .object(status)
+    }
+}
