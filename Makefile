@@ -5,8 +5,15 @@ DESTDIR ?=
 SWIFT ?= swift
 APT_PACKAGES := libsystemd-dev libxml2-dev libstemmer-dev libsqlite3-dev pkg-config
 BASE ?= ./var
+# Build configuration that `make install` installs (debug is enough for the sandbox tests).
+CONFIG ?= release
+BINDIR = $(PREFIX)/bin
+UNITDIR = $(PREFIX)/lib/systemd/system
+SYSUSERSDIR = $(PREFIX)/lib/sysusers.d
+TMPFILESDIR = $(PREFIX)/lib/tmpfiles.d
+SANDBOX ?= ../shared/tools/systemd-sandbox
 
-.PHONY: all deps build release run test bench clean
+.PHONY: all deps build release run test test-units test-systemd bench install clean
 
 all: build
 
@@ -36,6 +43,34 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory test-units
+	$(MAKE) --no-print-directory test-systemd
+
+# systemd-analyze verify (any stderr is a failure) and the security score of the installed units.
+test-units:
+	Tests/systemd/units.sh
+
+# The real units under a throw-away systemd as PID 1 (needs root; skipped otherwise).
+test-systemd:
+	@if [ "$$(id -u)" != 0 ]; then echo "test-systemd: skipped (needs root)"; \
+	elif [ ! -x "$(SANDBOX)" ]; then echo "test-systemd: skipped (no $(SANDBOX))"; \
+	else Tests/systemd/e2e.sh "$(SANDBOX)"; fi
+
+# Installs binaries, units, sysusers/tmpfiles snippets and the sample config (never overwriting
+# an existing /etc/wirewatch/wirewatch.toml). PREFIX and DESTDIR as usual.
+install:
+	@if [ "$(CONFIG)" = release ]; then $(MAKE) --no-print-directory release; fi
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)/etc/wirewatch
+	install -m 0755 $$($(SWIFT) build -c $(CONFIG) --show-bin-path)/wirewatchd $(DESTDIR)$(BINDIR)/wirewatchd
+	install -m 0755 $$($(SWIFT) build -c $(CONFIG) --show-bin-path)/wirewatch $(DESTDIR)$(BINDIR)/wirewatch
+	sed 's|/usr/local/bin/|$(BINDIR)/|g' systemd/wirewatch.service > $(DESTDIR)$(UNITDIR)/wirewatch.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/wirewatch.service
+	install -m 0644 systemd/wirewatch.socket $(DESTDIR)$(UNITDIR)/wirewatch.socket
+	install -m 0644 systemd/wirewatch.sysusers $(DESTDIR)$(SYSUSERSDIR)/wirewatch.conf
+	install -m 0644 systemd/wirewatch.tmpfiles $(DESTDIR)$(TMPFILESDIR)/wirewatch.conf
+	@if [ -e $(DESTDIR)/etc/wirewatch/wirewatch.toml ]; then \
+	  echo "keeping existing $(DESTDIR)/etc/wirewatch/wirewatch.toml (the new sample is config/wirewatch.toml)"; \
+	else install -m 0644 config/wirewatch.toml $(DESTDIR)/etc/wirewatch/wirewatch.toml; fi
 
 bench: release
 	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench --daemon $$($(SWIFT) build -c release --show-bin-path)/wirewatchd

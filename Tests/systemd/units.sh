@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Checks the units as installed: `systemd-analyze verify` must print nothing on stderr, and
+# `systemd-analyze security --offline=true` must score the service at 2.0 or lower.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+make --no-print-directory install CONFIG=debug DESTDIR="$root" PREFIX=/usr/local >/dev/null
+units="$root/usr/local/lib/systemd/system"
+
+# Point the commands at the installed binaries so verify can check they exist and are executable.
+sed -i "s|/usr/local/bin/|$root/usr/local/bin/|g" "$units/wirewatch.service"
+errors=$(systemd-analyze verify "$units/wirewatch.socket" "$units/wirewatch.service" 2>&1 >/dev/null || true)
+if [ -n "$errors" ]; then
+  echo "units: systemd-analyze verify reported:"; echo "$errors"; exit 1
+fi
+echo "units: systemd-analyze verify: clean"
+
+score=$(systemd-analyze security --offline=true "$units/wirewatch.service" 2>&1 | sed -n 's/.*Overall exposure level for wirewatch.service: \([0-9.]*\).*/\1/p')
+[ -n "$score" ] || { echo "units: no security score"; systemd-analyze security --offline=true "$units/wirewatch.service"; exit 1; }
+if awk -v s="$score" 'BEGIN { exit !(s > 2.0) }'; then
+  echo "units: exposure $score is above 2.0"; exit 1
+fi
+echo "units: systemd-analyze security exposure $score (limit 2.0)"
+echo "units: 2 passed, 0 failed"
