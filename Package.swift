@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "WirewatchControlTests", dependencies: ["WirewatchControl"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["WirewatchStore", "wirewatchd", "wirewatch"],
+            dependencies: ["WirewatchStore", "WirewatchControl", "wirewatchd", "wirewatch"],
             swiftSettings: strictSettings
         ),
     ]

@@ -22,4 +22,9 @@ if awk -v s="$score" 'BEGIN { exit !(s > 2.0) }'; then
   echo "units: exposure $score is above 2.0"; exit 1
 fi
 echo "units: systemd-analyze security exposure $score (limit 2.0)"
-echo "units: 2 passed, 0 failed"
+# A second install keeps the operator's configuration.
+echo '# edited by the operator' >> "$root/etc/wirewatch/wirewatch.toml"
+make --no-print-directory install CONFIG=debug DESTDIR="$root" PREFIX=/usr/local >/dev/null
+grep -q 'edited by the operator' "$root/etc/wirewatch/wirewatch.toml" || { echo "units: make install overwrote the config"; exit 1; }
+echo "units: make install keeps an existing /etc/wirewatch/wirewatch.toml"
+echo "units: 3 passed, 0 failed"
