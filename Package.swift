@@ -31,7 +31,7 @@ let package = Package(
         // Pure domain logic: no threads, sockets or inotify.
         .target(
             name: "WirewatchCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CLibXML2", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // SQLite persistence.
@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "wirewatch",
             dependencies: [
-                "WirewatchDaemon", "WirewatchStore", "WirewatchControl",
+                "WirewatchDaemon", "WirewatchStore", "WirewatchControl", "WirewatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

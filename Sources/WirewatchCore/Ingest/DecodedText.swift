@@ -52,6 +52,11 @@ public struct DecodedText: Sendable, Equatable {
         return String(decoding: units, as: UTF16.self)
     }
 
+    /// Decodes as Windows-1252 whatever the bytes are.
+    public static func decodeWindows1252(_ bytes: [UInt8]) -> String {
+        windows1252(bytes)
+    }
+
     /// Windows-1252: ISO-8859-1 with printable characters in 0x80–0x9F.
     private static func windows1252(_ bytes: [UInt8]) -> String {
         var scalars = String.UnicodeScalarView()

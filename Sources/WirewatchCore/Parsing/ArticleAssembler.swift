@@ -1,0 +1,239 @@
+/// A piece of a document's body before cleaning: a paragraph or a heading.
+public struct Block: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case paragraph, heading
+    }
+
+    public var kind: Kind
+    public var text: String
+
+    public init(_ kind: Kind, _ text: String) {
+        self.kind = kind
+        self.text = text
+    }
+}
+
+/// What a format parser found before the shared cleaning: metadata with the rule that found each
+/// field, and the body as blocks.
+public struct ArticleDraft: Sendable {
+    public var title: String?
+    public var source: String?
+    public var published: PublishedDate?
+    public var author: String?
+    public var url: String?
+    public var language: String?
+    public var blocks: [Block] = []
+    public var rules: [String: String] = [:]
+
+    public init() {}
+
+    /// Sets a field once: the first rule to find a value wins.
+    mutating func set<Value>(_ keyPath: WritableKeyPath<ArticleDraft, Value?>, _ value: Value?, field: String, rule: String) {
+        guard self[keyPath: keyPath] == nil, let value else { return }
+        if let text = value as? String, text.trimmingWhitespace().isEmpty { return }
+        self[keyPath: keyPath] = value
+        rules[field] = rule
+    }
+}
+
+/// Turns a draft into an article with the same rules for every format: furniture, credits, author
+/// tags, teaser blocks and repeated titles go; headings split sections; a roundup's sections about
+/// other events are marked as not the lead.
+public struct ArticleAssembler: Sendable {
+    public var rules: BoilerplateRules
+
+    public init(rules: BoilerplateRules = .standard) {
+        self.rules = rules
+    }
+
+    public func assemble(_ draft: ArticleDraft, format: Article.Format, encoding: String) throws(ParseError) -> Article {
+        var draft = draft
+        var kept: [Block] = []
+        let titleKey = draft.title.map(Self.comparable)
+        var removed: [String: Int] = [:]
+        loop: for block in draft.blocks {
+            let text = block.text.trimmingWhitespace()
+            if text.isEmpty { continue }
+            if let titleKey, Self.comparable(text) == titleKey {
+                removed["repeated title", default: 0] += 1
+                continue
+            }
+            switch rules.verdict(for: text) {
+            case .furniture?:
+                removed["furniture", default: 0] += 1
+            case .photoCredit?:
+                removed["photo credit", default: 0] += 1
+            case .authorTag(let name)?:
+                draft.set(\.author, name, field: "author", rule: "author tag")
+                removed["author tag", default: 0] += 1
+            case .byline(let name)?:
+                if kept.count <= 2 {
+                    draft.set(\.author, name, field: "author", rule: "byline")
+                    removed["byline", default: 0] += 1
+                } else {
+                    kept.append(Block(block.kind, text))
+                }
+            case .teaserMarker?:
+                if kept.contains(where: { $0.kind == .paragraph }) {
+                    removed["teaser block", default: 0] += 1
+                    break loop
+                }
+                removed["furniture", default: 0] += 1
+            case .endMarker?:
+                if kept.contains(where: { $0.kind == .paragraph }) {
+                    removed["end marker", default: 0] += 1
+                    break loop
+                }
+            case nil:
+                kept.append(Block(block.kind, text))
+            }
+        }
+        // A heading with nothing after it is furniture (a dangling "Mehr zum Thema").
+        while kept.last?.kind == .heading { kept.removeLast() }
+        guard kept.contains(where: { $0.kind == .paragraph }) else {
+            throw ParseError(.noBody, "no article text was found")
+        }
+        var sections = Self.sections(kept)
+        Self.markLeadContinuations(&sections)
+        var rulesApplied = draft.rules
+        rulesApplied["body"] = rulesApplied["body"] ?? "paragraphs"
+        if !removed.isEmpty {
+            rulesApplied["removed"] = removed.keys.sorted().map { "\($0) ×\(removed[$0]!)" }.joined(separator: ", ")
+        }
+        if sections.count > 1 {
+            rulesApplied["sections"] = "\(sections.count) sections at subheadings; \(sections.filter(\.isLead).count) about the lead story"
+        }
+        var title = draft.title
+        if title == nil, let first = sections.first?.paragraphs.first {
+            title = Self.firstSentence(first)
+            rulesApplied["title"] = "first sentence"
+        }
+        let body = sections.flatMap(\.paragraphs).joined(separator: "\n")
+        var language = draft.language
+        if language == nil {
+            language = LanguageDetector.detect(body)
+            rulesApplied["language"] = "function words"
+        }
+        return Article(
+            title: title, sections: sections, source: draft.source, published: draft.published, author: draft.author,
+            language: language, url: draft.url, format: format, encoding: encoding, rules: rulesApplied)
+    }
+
+    /// Headings followed by paragraphs start sections; the first section is the lead.
+    static func sections(_ blocks: [Block]) -> [Article.Section] {
+        var sections: [Article.Section] = [Article.Section(heading: nil, paragraphs: [], isLead: true)]
+        for block in blocks {
+            switch block.kind {
+            case .heading:
+                if sections[sections.count - 1].paragraphs.isEmpty && sections.count > 1 {
+                    // Two headings in a row: keep the later one.
+                    sections[sections.count - 1].heading = block.text
+                } else if sections.count == 1 && sections[0].paragraphs.isEmpty {
+                    // A heading before any text belongs to the lead section.
+                    sections[0].heading = block.text
+                } else {
+                    sections.append(Article.Section(heading: block.text, paragraphs: [], isLead: false))
+                }
+            case .paragraph:
+                sections[sections.count - 1].paragraphs.append(block.text)
+            }
+        }
+        return sections.filter { !$0.paragraphs.isEmpty }
+    }
+
+    /// A later section whose own most frequent names (people, places, organisations) already appear
+    /// in the lead section is a subheaded continuation of the same story; a section led by names
+    /// the lead never mentions (a roundup's other events) is not.
+    static func markLeadContinuations(_ sections: inout [Article.Section]) {
+        guard sections.count > 1 else { return }
+        let lead = NameTerms.counts(sections[0].text)
+        guard !lead.isEmpty else { return }
+        for index in 1..<sections.count {
+            var counts = NameTerms.counts(sections[index].text)
+            for (name, count) in NameTerms.counts(sections[index].heading ?? "", headline: true) {
+                counts[name, default: 0] += 2 * count
+            }
+            let top = NameTerms.top(counts, 3)
+            guard !top.isEmpty else { continue }
+            let known = top.filter { lead[$0] != nil }.count
+            sections[index].isLead = known * 3 >= top.count * 2
+        }
+    }
+
+    /// The first sentence of a paragraph (up to 200 characters), for articles without a headline.
+    static func firstSentence(_ paragraph: String) -> String {
+        var previous: Character = " "
+        var index = paragraph.startIndex
+        while index < paragraph.endIndex {
+            let character = paragraph[index]
+            let next = paragraph.index(after: index)
+            if (character == "." || character == "!" || character == "?") && !previous.isNumber,
+                next == paragraph.endIndex || paragraph[next] == " ",
+                paragraph.distance(from: paragraph.startIndex, to: index) >= 20
+            {
+                return String(paragraph[...index])
+            }
+            previous = character
+            index = next
+        }
+        return paragraph.count <= 200 ? paragraph : String(paragraph.prefix(200)) + "…"
+    }
+
+    /// Case, whitespace and quotes folded, for comparing titles with lines.
+    static func comparable(_ text: String) -> String {
+        var result = ""
+        for character in text.lowercased() where character.isLetter || character.isNumber {
+            result.append(character)
+        }
+        return result
+    }
+}
+
+/// Name-like terms: capitalised words that do not start a sentence, as a cheap stand-in for named
+/// entities that works for German (where every noun is capitalised, so the sentence-start rule and
+/// a minimum length keep the set to proper names and salient nouns) and English.
+enum NameTerms {
+    static func extract(_ text: String) -> Set<String> {
+        Set(counts(text).keys)
+    }
+
+    /// How often each name-like term occurs. In a headline every capitalised word counts.
+    static func counts(_ text: String, headline: Bool = false) -> [String: Int] {
+        var names: [String: Int] = [:]
+        var word = ""
+        var sentenceStart = true
+        func finish() {
+            defer { word = "" }
+            guard word.count >= 4, let first = word.first, first.isUppercase else {
+                if !word.isEmpty { sentenceStart = false }
+                return
+            }
+            if !sentenceStart || headline { names[NameTerms.stem(word), default: 0] += 1 }
+            sentenceStart = false
+        }
+        for character in text {
+            if character.isLetter || character == "-" {
+                word.append(character)
+            } else {
+                finish()
+                if character == "." || character == "!" || character == "?" || character == "\n" || character == ":" {
+                    sentenceStart = true
+                }
+            }
+        }
+        finish()
+        return names
+    }
+
+    /// The `count` most frequent terms (ties: alphabetical, for determinism).
+    static func top(_ counts: [String: Int], _ count: Int) -> [String] {
+        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(count).map(\.key)
+    }
+
+    /// Folds the German genitive and plural endings on names (`Nordkoreas` → `nordkorea`).
+    static func stem(_ word: String) -> String {
+        var lowered = word.lowercased()
+        if lowered.count > 5 && lowered.hasSuffix("s") && !lowered.hasSuffix("ss") { lowered.removeLast() }
+        return lowered
+    }
+}

@@ -1,0 +1,96 @@
+/// Turns a file's bytes into an ``Article``: sniffs the format from the content first and the file
+/// name second, decodes the text, runs the format's parser and the shared cleaning.
+public struct ArticleParser: Sendable {
+    public var assembler = ArticleAssembler()
+    /// Larger inputs are refused.
+    public var maximumSize: Int
+
+    public init(maximumSize: Int = 10 << 20) {
+        self.maximumSize = maximumSize
+    }
+
+    /// Parses `bytes`; `fileName` helps sniffing and names the file in errors.
+    public func parse(_ bytes: [UInt8], fileName: String? = nil) throws(ParseError) -> Article {
+        do {
+            return try parseUnnamed(bytes, fileName: fileName)
+        } catch {
+            var named = error
+            named.file = fileName
+            throw named
+        }
+    }
+
+    private func parseUnnamed(_ bytes: [UInt8], fileName: String?) throws(ParseError) -> Article {
+        if let rejection = ContentScreening.rejection(for: bytes, limit: Int64(maximumSize)) {
+            switch rejection {
+            case .empty: throw ParseError(.empty, rejection.description)
+            case .whitespaceOnly: throw ParseError(.whitespaceOnly, rejection.description)
+            case .tooLarge: throw ParseError(.tooLarge, rejection.description)
+            case .binary: throw ParseError(.binary, rejection.description)
+            }
+        }
+        let format = FormatSniffer.sniff(bytes, fileName: fileName)
+        switch format {
+        case .html:
+            let (draft, encoding) = try HTMLArticleParser().draft(bytes)
+            return try assembler.assemble(draft, format: .html, encoding: encoding)
+        case .email:
+            let (draft, encoding, innerFormat) = try EmailParser().draft(bytes)
+            var article = try assembler.assemble(draft, format: .email, encoding: encoding)
+            if innerFormat == .html { article.rules["body"] = "html part" }
+            return article
+        case .json:
+            let decoded = DecodedText.decode(bytes)
+            let draft = try JSONArticleParser().draft(decoded.text)
+            return try assembler.assemble(draft, format: .json, encoding: decoded.encoding.rawValue)
+        case .markdown:
+            let decoded = DecodedText.decode(bytes)
+            return try assembler.assemble(MarkdownParser().draft(decoded.text), format: .markdown, encoding: decoded.encoding.rawValue)
+        case .text:
+            let decoded = DecodedText.decode(bytes)
+            return try assembler.assemble(PlainTextParser().draft(decoded.text), format: .text, encoding: decoded.encoding.rawValue)
+        }
+    }
+}
+
+/// Recognises a file's format: content first, then the file name's extension.
+public enum FormatSniffer {
+    public static func sniff(_ bytes: [UInt8], fileName: String?) -> Article.Format {
+        var start = bytes.startIndex
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start += 3 }
+        while start < bytes.endIndex, bytes[start] == 0x20 || bytes[start] == 0x09 || bytes[start] == 0x0A || bytes[start] == 0x0D {
+            start += 1
+        }
+        let head = String(decoding: bytes[start..<min(bytes.endIndex, start + 1024)], as: UTF8.self)
+        let lowered = head.lowercased()
+        if lowered.hasPrefix("<!doctype html") || lowered.hasPrefix("<html") || lowered.hasPrefix("<?xml") && lowered.contains("<html")
+            || (lowered.hasPrefix("<") && (lowered.contains("<head") || lowered.contains("<body") || lowered.contains("<p>") || lowered.contains("<div")))
+        {
+            return .html
+        }
+        if head.first == "{" || head.first == "[" { return .json }
+        if head.hasPrefix("---\n") || head.hasPrefix("---\r\n") { return .markdown }
+        if looksLikeMailHeaders(head) { return .email }
+        let name = fileName?.lowercased() ?? ""
+        if name.hasSuffix(".html") || name.hasSuffix(".htm") || name.hasSuffix(".xhtml") { return .html }
+        if name.hasSuffix(".eml") || name.hasSuffix(".mbox") { return .email }
+        if name.hasSuffix(".json") || name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") { return .json }
+        if name.hasSuffix(".md") || name.hasSuffix(".markdown") { return .markdown }
+        if lowered.contains("<p>") || lowered.contains("</p>") || lowered.contains("<br") { return .html }
+        return .text
+    }
+
+    /// Header lines `Name: value` at the top, with at least two of the usual mail headers.
+    static func looksLikeMailHeaders(_ head: String) -> Bool {
+        let known: Set<String> = ["from", "to", "subject", "date", "message-id", "mime-version", "content-type", "received", "return-path", "reply-to", "delivered-to", "x-mailer"]
+        var hits = 0
+        for line in head.split(separator: "\n").prefix(20) {
+            if line.first == " " || line.first == "\t" { continue }
+            guard let colon = line.firstIndex(of: ":") else { break }
+            let name = line[..<colon].lowercased()
+            guard !name.contains(" ") else { break }
+            if known.contains(name) { hits += 1 }
+        }
+        return hits >= 2
+    }
+}

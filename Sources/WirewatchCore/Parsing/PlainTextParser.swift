@@ -1,0 +1,178 @@
+/// Plain text with the header habits of real feeds: a ` date 2024-06` prefix glued to the first
+/// line, `SITE - TITLE` first lines, repeated title lines, date lines (`18 Jun 2024`,
+/// `18. Juni 2024`), tag lines and bylines before the body.
+public struct PlainTextParser: Sendable {
+    public init() {}
+
+    public func draft(_ text: String) -> ArticleDraft {
+        var draft = ArticleDraft()
+        var blocks = Self.rawBlocks(text)
+        guard !blocks.isEmpty else { return draft }
+
+        // " date 2024-06 Vor dem Hintergrund ..." / "date: 2024-06-18 Title"
+        if let (date, rest) = Self.datePrefix(blocks[0][0]) {
+            draft.set(\.published, date, field: "published", rule: "date prefix")
+            if rest.isEmpty {
+                blocks[0].removeFirst()
+                if blocks[0].isEmpty { blocks.removeFirst() }
+            } else {
+                blocks[0][0] = rest
+            }
+        }
+        guard !blocks.isEmpty else { return draft }
+
+        // Header zone: short single lines before the first real paragraph.
+        var headerLines: [String] = []
+        while let first = blocks.first, first.count <= 3, first.allSatisfy(Self.isHeaderLike),
+            headerLines.count < 8, blocks.count > 1
+        {
+            headerLines.append(contentsOf: first)
+            blocks.removeFirst()
+        }
+        readHeader(headerLines, into: &draft, remaining: blocks)
+
+        for block in blocks {
+            for paragraph in Self.paragraphs(block) {
+                let isHeading = block.count == 1 && Self.isHeadingLike(paragraph)
+                draft.blocks.append(Block(isHeading ? .heading : .paragraph, paragraph))
+            }
+        }
+        return draft
+    }
+
+    /// Header lines: `SITE - TITLE`, the title, date lines, bylines, tag lines.
+    private func readHeader(_ lines: [String], into draft: inout ArticleDraft, remaining: [[String]]) {
+        var seen: [String] = []
+        for line in lines {
+            if let date = DateParser.parse(line) {
+                draft.set(\.published, date, field: "published", rule: "date line")
+                continue
+            }
+            if draft.title == nil {
+                if let (site, title) = Self.siteAndTitle(line, otherLines: lines + remaining.flatMap { $0.prefix(1) }) {
+                    draft.set(\.source, site, field: "source", rule: "SITE - TITLE line")
+                    draft.set(\.title, title, field: "title", rule: "SITE - TITLE line")
+                } else {
+                    draft.set(\.title, line, field: "title", rule: "first line")
+                }
+                seen.append(line)
+                continue
+            }
+            if let title = draft.title, ArticleAssembler.comparable(line).hasPrefix(ArticleAssembler.comparable(title)) {
+                continue  // repeated title, possibly with a credit after it
+            }
+            if let byline = BoilerplateRules.standard.byline(line) {
+                draft.set(\.author, byline, field: "author", rule: "byline")
+                continue
+            }
+            // Anything else this short in the header is a tag or kicker line.
+            draft.rules["tags"] = (draft.rules["tags"].map { $0 + "; " } ?? "") + line
+        }
+        if draft.rules["tags"] != nil { draft.rules["tags"] = "tag lines: " + draft.rules["tags"]! }
+    }
+
+    /// Lines grouped by blank lines, each trimmed.
+    static func rawBlocks(_ text: String) -> [[String]] {
+        var blocks: [[String]] = []
+        var current: [String] = []
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = collapseWhitespace(rawLine)
+            if line.isEmpty {
+                if !current.isEmpty {
+                    blocks.append(current)
+                    current = []
+                }
+            } else {
+                current.append(line)
+            }
+        }
+        if !current.isEmpty { blocks.append(current) }
+        return blocks
+    }
+
+    /// A block's lines as paragraphs: hard-wrapped prose is joined, one-paragraph-per-line text is not.
+    static func paragraphs(_ block: [String]) -> [String] {
+        guard block.count > 1 else { return block }
+        let wrapped = block.dropLast().filter { line in
+            line.count >= 40 && line.count <= 100 && !(line.last.map(isSentenceEnd) ?? false)
+        }
+        if wrapped.count * 2 >= block.count - 1 {
+            return [block.joined(separator: " ")]
+        }
+        return block
+    }
+
+    static func isSentenceEnd(_ character: Character) -> Bool {
+        character == "." || character == "!" || character == "?" || character == "\"" || character == "“"
+            || character == "»" || character == "«" || character == "”" || character == ":" || character == ")"
+    }
+
+    /// Short enough to be a title, date, byline or tag line.
+    static func isHeaderLike(_ line: String) -> Bool {
+        line.count <= 200 && (line.count <= 120 || !(line.last.map { $0 == "." } ?? false))
+            && line.split(separator: " ").count <= 30 && !(line.hasSuffix(".") && line.split(separator: ".").count > 2)
+    }
+
+    /// A subheading: one short line without closing punctuation.
+    static func isHeadingLike(_ line: String) -> Bool {
+        guard line.count <= 100, line.split(separator: " ").count <= 12, let last = line.last else { return false }
+        return !(last == "." || last == "," || last == ";" || last == ":" || last == "!" || last == "?")
+            && line.first.map { $0.isUppercase || $0.isNumber || $0 == "\"" || $0 == "„" || $0 == "»" } == true
+    }
+
+    /// `date 2024-06 ...` at the very start (leading spaces allowed): the date and the rest.
+    static func datePrefix(_ line: String) -> (PublishedDate, String)? {
+        let trimmed = line.trimmingWhitespace()
+        let lowered = trimmed.lowercased()
+        guard lowered.hasPrefix("date") else { return nil }
+        var rest = trimmed.dropFirst(4)
+        if rest.first == ":" { rest = rest.dropFirst() }
+        rest = rest.drop { $0 == " " }
+        let token = rest.prefix { !$0.isWhitespace }
+        guard let date = DateParser.parseISO(token) else { return nil }
+        return (date, rest.dropFirst(token.count).trimmingWhitespace())
+    }
+
+    /// `The National Times - Putin vereinbart ...`: a short site name, a separator, a title that
+    /// appears again on its own (or a site name that looks like one).
+    static func siteAndTitle(_ line: String, otherLines: [String]) -> (String, String)? {
+        for separator in [" - ", " | ", " – ", " — "] {
+            guard let range = line.firstRange(of: separator) else { continue }
+            let site = line[..<range.lowerBound].trimmingWhitespace()
+            let title = line[range.upperBound...].trimmingWhitespace()
+            guard !site.isEmpty, !title.isEmpty, site.split(separator: " ").count <= 5 else { continue }
+            let key = ArticleAssembler.comparable(title)
+            let repeated = otherLines.contains { $0 != line && ArticleAssembler.comparable($0).hasPrefix(key) }
+            let siteLike = site.contains(".") && !site.contains(" ") || site.hasSuffix("News") || site.hasSuffix("Times")
+            if repeated || siteLike { return (site, title) }
+        }
+        return nil
+    }
+
+    /// Trims and collapses runs of spaces, tabs and no-break spaces.
+    static func collapseWhitespace(_ line: Substring) -> String {
+        var needsWork = false
+        var previousSpace = true
+        for byte in line.utf8 {
+            let isSpace = byte == 0x20 || byte == 0x09 || byte == 0x0B || byte == 0x0C || byte == 0xC2
+            if isSpace && (previousSpace || byte != 0x20) { needsWork = true; break }
+            previousSpace = isSpace
+        }
+        if !needsWork {
+            return line.last == " " ? String(line.dropLast()) : String(line)
+        }
+        var result = ""
+        result.reserveCapacity(line.utf8.count)
+        var pendingSpace = false
+        for character in line {
+            if character.isWhitespace {
+                pendingSpace = !result.isEmpty
+            } else {
+                if pendingSpace { result.append(" ") }
+                pendingSpace = false
+                result.append(character)
+            }
+        }
+        return result
+    }
+}
