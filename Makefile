@@ -73,7 +73,9 @@ install:
 	else install -m 0644 config/wirewatch.toml $(DESTDIR)/etc/wirewatch/wirewatch.toml; fi
 
 bench: release
-	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench --daemon $$($(SWIFT) build -c release --show-bin-path)/wirewatchd
+	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench ingest --daemon $$($(SWIFT) build -c release --show-bin-path)/wirewatchd
+	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench parse
+	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench extraction
 
 clean:
 	rm -rf .build $(BASE)

@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "wirewatch-bench",
             dependencies: [
-                "WirewatchDaemon",
+                "WirewatchDaemon", "WirewatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WirewatchCore
 import WirewatchDaemon
 
 #if canImport(Glibc)
@@ -10,9 +11,64 @@ import Glibc
 /// daemon moves them into the archive (which it does only after their row is committed, so this is
 /// an upper bound of "rename to committed row").
 @main
-struct IngestBenchmark: ParsableCommand {
+struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wirewatch-bench",
+        abstract: "Wirewatch benchmarks.",
+        subcommands: [IngestBenchmark.self, ParseThroughput.self, ExtractionQuality.self],
+        defaultSubcommand: IngestBenchmark.self)
+}
+
+/// Parser throughput on one core.
+struct ParseThroughput: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse", abstract: "Parser throughput (MB/s, one core) on HTML pages and plain text.")
+
+    @Option(help: "The extraction data set (html/*.html.gz).")
+    var extraction: String = "../shared/eval/extraction"
+
+    @Option(help: "Folder of plain-text articles.")
+    var text: String = "seeds"
+
+    @Option(help: "Runs; the median is reported.")
+    var runs: Int = 5
+
+    func run() throws {
+        print("machine: \(IngestBenchmark.machineDescription())")
+        let pages = try FileManager.default.contentsOfDirectory(atPath: extraction + "/html").sorted().map { name in
+            (name: String(name.dropLast(3)), bytes: try ExtractionEvaluation.gunzip(extraction + "/html/" + name))
+        }
+        let texts = try FileManager.default.contentsOfDirectory(atPath: text).sorted().map { name in
+            (name: name, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: text + "/" + name))))
+        }
+        let html = ParseBenchmark.measure(pages, runs: runs, minimumSeconds: 2)
+        let plain = ParseBenchmark.measure(texts, runs: runs, minimumSeconds: 2)
+        let htmlBytes = pages.reduce(0) { $0 + $1.bytes.count }
+        let textBytes = texts.reduce(0) { $0 + $1.bytes.count }
+        print(String(format: "HTML: %d pages, %.1f MB: median %.1f MB/s (target ≥ 25), runs %@", pages.count, Double(htmlBytes) / 1e6, html.median, html.megabytesPerSecond.map { String(format: "%.1f", $0) }.joined(separator: " ")))
+        print(String(format: "text: %d files, %.3f MB: median %.1f MB/s (target ≥ 100), runs %@", texts.count, Double(textBytes) / 1e6, plain.median, plain.megabytesPerSecond.map { String(format: "%.1f", $0) }.joined(separator: " ")))
+    }
+}
+
+/// Extraction quality on the benchmark pages.
+struct ExtractionQuality: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extraction", abstract: "Mean token F1 of extracted bodies against the gold text.")
+
+    @Option(help: "The extraction data set.")
+    var extraction: String = "../shared/eval/extraction"
+
+    @Option(help: "How many of the worst pages to list.")
+    var worst: Int = 10
+
+    func run() throws {
+        print(try ExtractionEvaluation.run(folder: extraction).report(worst: worst))
+    }
+}
+
+struct IngestBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
         abstract: "Benchmark wirewatchd: latency at a steady rate, throughput of a burst, idle memory.")
 
     @Option(help: "The wirewatchd binary (a release build).")
@@ -37,7 +93,7 @@ struct IngestBenchmark: ParsableCommand {
     var runs: Int = 3
 
     func run() throws {
-        print("machine: \(machineDescription())")
+        print("machine: \(Self.machineDescription())")
         print("files: \(size) bytes; runs: \(runs); medians across runs\n")
         var p50s: [Double] = [], p99s: [Double] = [], maxima: [Double] = []
         var throughputs: [Double] = []
@@ -75,7 +131,7 @@ struct IngestBenchmark: ParsableCommand {
         percentile(values.sorted(), 0.5)
     }
 
-    func machineDescription() -> String {
+    static func machineDescription() -> String {
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"

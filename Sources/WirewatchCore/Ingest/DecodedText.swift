@@ -31,7 +31,7 @@ public struct DecodedText: Sendable, Equatable {
             return DecodedText(text: normaliseLineEnds(utf16(bytes.dropFirst(2), littleEndian: false)), encoding: .utf16BE)
         }
         if let text = String(validating: bytes, as: UTF8.self) {
-            return DecodedText(text: normaliseLineEnds(text), encoding: .utf8)
+            return DecodedText(text: bytes.contains(13) ? normaliseLineEnds(text) : text, encoding: .utf8)
         }
         return DecodedText(text: normaliseLineEnds(windows1252(bytes)), encoding: .windows1252)
     }

@@ -50,11 +50,12 @@ public struct ArticleAssembler: Sendable {
         var draft = draft
         var kept: [Block] = []
         let titleKey = draft.title.map(Self.comparable)
+        let titleLength = draft.title?.utf8.count ?? 0
         var removed: [String: Int] = [:]
         loop: for block in draft.blocks {
-            let text = block.text.trimmingWhitespace()
+            let text = block.text
             if text.isEmpty { continue }
-            if let titleKey, Self.comparable(text) == titleKey {
+            if let titleKey, text.utf8.count <= titleLength * 2 + 40, Self.comparable(text) == titleKey {
                 removed["repeated title", default: 0] += 1
                 continue
             }
@@ -179,11 +180,13 @@ public struct ArticleAssembler: Sendable {
         return paragraph.count <= 200 ? paragraph : String(paragraph.prefix(200)) + "…"
     }
 
-    /// Case, whitespace and quotes folded, for comparing titles with lines.
-    static func comparable(_ text: String) -> String {
-        var result = ""
-        for character in text.lowercased() where character.isLetter || character.isNumber {
-            result.append(character)
+    /// Case, whitespace and punctuation folded, for comparing titles with lines.
+    static func comparable(_ text: String) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(text.utf8.count)
+        ByteWords.forEach(in: Array(text.utf8)) { word in
+            result += ByteWords.lowercased(word.bytes)
+            return true
         }
         return result
     }
@@ -193,47 +196,28 @@ public struct ArticleAssembler: Sendable {
 /// entities that works for German (where every noun is capitalised, so the sentence-start rule and
 /// a minimum length keep the set to proper names and salient nouns) and English.
 enum NameTerms {
-    static func extract(_ text: String) -> Set<String> {
-        Set(counts(text).keys)
-    }
-
-    /// How often each name-like term occurs. In a headline every capitalised word counts.
-    static func counts(_ text: String, headline: Bool = false) -> [String: Int] {
-        var names: [String: Int] = [:]
-        var word = ""
-        var sentenceStart = true
-        func finish() {
-            defer { word = "" }
-            guard word.count >= 4, let first = word.first, first.isUppercase else {
-                if !word.isEmpty { sentenceStart = false }
-                return
+    /// How often each name-like term occurs, by the hash of its folded form. In a headline every
+    /// capitalised word counts.
+    static func counts(_ text: String, headline: Bool = false) -> [UInt64: Int] {
+        var names: [UInt64: Int] = [:]
+        ByteWords.forEach(in: Array(text.utf8)) { word in
+            if word.isCapitalised && (headline || !word.startsSentence) && word.bytes.count >= 4 {
+                names[key(word.bytes), default: 0] += 1
             }
-            if !sentenceStart || headline { names[NameTerms.stem(word), default: 0] += 1 }
-            sentenceStart = false
+            return true
         }
-        for character in text {
-            if character.isLetter || character == "-" {
-                word.append(character)
-            } else {
-                finish()
-                if character == "." || character == "!" || character == "?" || character == "\n" || character == ":" {
-                    sentenceStart = true
-                }
-            }
-        }
-        finish()
         return names
     }
 
-    /// The `count` most frequent terms (ties: alphabetical, for determinism).
-    static func top(_ counts: [String: Int], _ count: Int) -> [String] {
-        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(count).map(\.key)
+    /// The folded form's hash: lowercased, a German genitive/plural `-s` dropped (`Nordkoreas`).
+    static func key(_ word: ArraySlice<UInt8>) -> UInt64 {
+        var bytes = word
+        if bytes.count > 5, bytes.last == 0x73, bytes[bytes.endIndex - 2] != 0x73 { bytes = bytes.dropLast() }
+        return ByteWords.hash(lowercasing: bytes)
     }
 
-    /// Folds the German genitive and plural endings on names (`Nordkoreas` → `nordkorea`).
-    static func stem(_ word: String) -> String {
-        var lowered = word.lowercased()
-        if lowered.count > 5 && lowered.hasSuffix("s") && !lowered.hasSuffix("ss") { lowered.removeLast() }
-        return lowered
+    /// The `count` most frequent terms (ties: alphabetical, for determinism).
+    static func top<Key: Comparable>(_ counts: [Key: Int], _ count: Int) -> [Key] {
+        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(count).map(\.key)
     }
 }

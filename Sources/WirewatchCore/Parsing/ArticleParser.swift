@@ -61,22 +61,26 @@ public enum FormatSniffer {
         while start < bytes.endIndex, bytes[start] == 0x20 || bytes[start] == 0x09 || bytes[start] == 0x0A || bytes[start] == 0x0D {
             start += 1
         }
-        let head = String(decoding: bytes[start..<min(bytes.endIndex, start + 1024)], as: UTF8.self)
-        let lowered = head.lowercased()
-        if lowered.hasPrefix("<!doctype html") || lowered.hasPrefix("<html") || lowered.hasPrefix("<?xml") && lowered.contains("<html")
-            || (lowered.hasPrefix("<") && (lowered.contains("<head") || lowered.contains("<body") || lowered.contains("<p>") || lowered.contains("<div")))
+        let head = bytes[start..<min(bytes.endIndex, start + 1024)]
+        let lowered = ByteSearch.asciiLowercased(head)
+        func has(_ text: String) -> Bool { ByteSearch.contains(lowered, Array(text.utf8)) }
+        func begins(_ text: String) -> Bool { lowered.starts(with: Array(text.utf8)) }
+        if begins("<!doctype html") || begins("<html") || (begins("<?xml") && has("<html"))
+            || (begins("<") && (has("<head") || has("<body") || has("<p>") || has("<div")))
         {
             return .html
         }
-        if head.first == "{" || head.first == "[" { return .json }
-        if head.hasPrefix("---\n") || head.hasPrefix("---\r\n") { return .markdown }
-        if looksLikeMailHeaders(head) { return .email }
+        if lowered.first == UInt8(ascii: "{") || lowered.first == UInt8(ascii: "[") { return .json }
+        if begins("---\n") || begins("---\r\n") { return .markdown }
+        if lowered.first.map({ $0 >= 0x61 && $0 <= 0x7A }) == true && looksLikeMailHeaders(String(decoding: head, as: UTF8.self)) {
+            return .email
+        }
         let name = fileName?.lowercased() ?? ""
         if name.hasSuffix(".html") || name.hasSuffix(".htm") || name.hasSuffix(".xhtml") { return .html }
         if name.hasSuffix(".eml") || name.hasSuffix(".mbox") { return .email }
         if name.hasSuffix(".json") || name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") { return .json }
         if name.hasSuffix(".md") || name.hasSuffix(".markdown") { return .markdown }
-        if lowered.contains("<p>") || lowered.contains("</p>") || lowered.contains("<br") { return .html }
+        if has("<p>") || has("</p>") || has("<br") { return .html }
         return .text
     }
 
@@ -84,11 +88,11 @@ public enum FormatSniffer {
     static func looksLikeMailHeaders(_ head: String) -> Bool {
         let known: Set<String> = ["from", "to", "subject", "date", "message-id", "mime-version", "content-type", "received", "return-path", "reply-to", "delivered-to", "x-mailer"]
         var hits = 0
-        for line in head.split(separator: "\n").prefix(20) {
-            if line.first == " " || line.first == "\t" { continue }
-            guard let colon = line.firstIndex(of: ":") else { break }
-            let name = line[..<colon].lowercased()
-            guard !name.contains(" ") else { break }
+        for line in head.utf8.split(separator: 0x0A).prefix(20) {
+            if line.first == 0x20 || line.first == 0x09 { continue }
+            guard let colon = line.firstIndex(of: 0x3A) else { break }
+            let name = String(decoding: ByteSearch.asciiLowercased(line[..<colon]), as: UTF8.self)
+            guard !name.utf8.contains(0x20) else { break }
             if known.contains(name) { hits += 1 }
         }
         return hits >= 2

@@ -10,7 +10,7 @@ public struct BoilerplateRules: Sendable {
     /// Lines that end the article (mail signatures, newsletter footers): the rest is dropped.
     public var endMarkers: Set<String>
     /// Words that mark a photo credit when a short line contains them.
-    public var creditMarkers: [String]
+    public let creditMarkers: [String]
     /// Prefixes of byline lines (`Von Anna Muster`, `By John Smith`).
     public var bylinePrefixes: [String]
 
@@ -48,6 +48,21 @@ public struct BoilerplateRules: Sendable {
         creditMarkers: ["foto:", "fotos:", "photo:", "photos:", "bild:", "bilder:", "image:", "images:", "credit:", "quelle:", "©", "(c) ", "getty images", "imago images", "picture alliance", "dpa-bildfunk"],
         bylinePrefixes: ["von ", "by ", "ein beitrag von ", "text: ", "autor: ", "autorin: ", "author: "])
 
+    let creditMarkerBytes: [[UInt8]]
+
+    public init(
+        furniture: Set<String>, teaserMarkers: Set<String>, endMarkers: Set<String>, creditMarkers: [String],
+        bylinePrefixes: [String]
+    ) {
+        self.furniture = furniture
+        self.teaserMarkers = teaserMarkers
+        self.endMarkers = endMarkers
+        self.creditMarkers = creditMarkers
+        self.bylinePrefixes = bylinePrefixes
+        self.creditMarkerBytes = creditMarkers.map { Array($0.utf8) }
+    }
+    static let creditTails: [[UInt8]] = [" / foto", " | foto", "/ photo", "| photo", "©"].map { Array($0.utf8) }
+
     /// A line compared against the lists.
     public static func normalise(_ line: some StringProtocol) -> String {
         var result = ""
@@ -82,22 +97,25 @@ public struct BoilerplateRules: Sendable {
     }
 
     public func verdict(for line: String) -> Verdict? {
-        let normalised = Self.normalise(line)
-        if normalised.isEmpty { return .furniture }
-        if line.utf8.count > 300 { return nil }
-        if furniture.contains(normalised) { return .furniture }
-        if teaserMarkers.contains(normalised) { return .teaserMarker }
-        if endMarkers.contains(normalised) || line == "-- " || line == "--" { return .endMarker }
-        if let tag = Self.authorTag(line) { return .authorTag(tag) }
-        if line.utf8.count <= 200, creditMarkers.contains(where: { normalised.contains($0) }) {
+        // Furniture is short; a long line is prose.
+        let length = line.utf8.count
+        if length > 200 { return nil }
+        if length <= 80 {
+            let normalised = Self.normalise(line)
+            if normalised.isEmpty { return .furniture }
+            if furniture.contains(normalised) { return .furniture }
+            if teaserMarkers.contains(normalised) { return .teaserMarker }
+            if endMarkers.contains(normalised) || line == "-- " || line == "--" { return .endMarker }
+            if let tag = Self.authorTag(line) { return .authorTag(tag) }
+        }
+        let bytes = ByteSearch.asciiLowercased(line.utf8)
+        if creditMarkerBytes.contains(where: { ByteSearch.contains(bytes, $0) }) {
             // A credit line is short, or ends with the credit after a slash or a pipe.
-            if line.utf8.count <= 120 || normalised.contains(" / foto") || normalised.contains(" | foto")
-                || normalised.contains("/ photo") || normalised.contains("©")
-            {
+            if length <= 120 || Self.creditTails.contains(where: { ByteSearch.contains(bytes, $0) }) {
                 return .photoCredit
             }
         }
-        if let byline = byline(line) { return .byline(byline) }
+        if length <= 80, let byline = byline(line) { return .byline(byline) }
         return nil
     }
 

@@ -17,29 +17,23 @@ public enum LanguageDetector {
         "them", "what", "only", "these", "two", "may", "first", "then", "do", "any", "like", "my", "now", "such",
     ]
 
+    static let germanHashes = HashSet64(german.map(ByteWords.hash))
+    static let englishHashes = HashSet64(english.map(ByteWords.hash))
+
     /// `de`, `en`, `other` (a language with too few German or English function words), or nil when
     /// the text is too short to tell.
-    public static func detect(_ text: some StringProtocol, sampleWords: Int = 400) -> String? {
+    public static func detect(_ text: String, sampleWords: Int = 200) -> String? {
         var germanHits = 0
         var englishHits = 0
         var words = 0
-        var current = ""
-        func finish() {
-            guard !current.isEmpty else { return }
+        let bytes = Array(text.utf8.prefix(sampleWords * 12))
+        ByteWords.forEach(in: bytes) { word in
             words += 1
-            if german.contains(current) { germanHits += 1 }
-            if english.contains(current) { englishHits += 1 }
-            current = ""
+            let hash = ByteWords.hash(lowercasing: word.bytes)
+            if germanHashes.contains(hash) { germanHits += 1 }
+            if englishHashes.contains(hash) { englishHits += 1 }
+            return words < sampleWords
         }
-        for character in text {
-            if character.isLetter {
-                current.append(contentsOf: character.lowercased())
-            } else {
-                finish()
-                if words >= sampleWords { break }
-            }
-        }
-        finish()
         guard words >= 5 else { return nil }
         let best = max(germanHits, englishHits)
         // Function words make up a quarter to a half of running text in either language.

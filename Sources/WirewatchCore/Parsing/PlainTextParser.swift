@@ -29,7 +29,7 @@ public struct PlainTextParser: Sendable {
             headerLines.append(contentsOf: first)
             blocks.removeFirst()
         }
-        readHeader(headerLines, into: &draft, remaining: blocks)
+        readHeader(headerLines, into: &draft, remaining: Array(blocks.prefix(3)))
 
         for block in blocks {
             for paragraph in Self.paragraphs(block) {
@@ -58,7 +58,7 @@ public struct PlainTextParser: Sendable {
                 seen.append(line)
                 continue
             }
-            if let title = draft.title, ArticleAssembler.comparable(line).hasPrefix(ArticleAssembler.comparable(title)) {
+            if let title = draft.title, ArticleAssembler.comparable(line).starts(with: ArticleAssembler.comparable(title)) {
                 continue  // repeated title, possibly with a credit after it
             }
             if let byline = BoilerplateRules.standard.byline(line) {
@@ -75,8 +75,8 @@ public struct PlainTextParser: Sendable {
     static func rawBlocks(_ text: String) -> [[String]] {
         var blocks: [[String]] = []
         var current: [String] = []
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = collapseWhitespace(rawLine)
+        for rawLine in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let line = collapseWhitespace(Substring(rawLine))
             if line.isEmpty {
                 if !current.isEmpty {
                     blocks.append(current)
@@ -94,7 +94,7 @@ public struct PlainTextParser: Sendable {
     static func paragraphs(_ block: [String]) -> [String] {
         guard block.count > 1 else { return block }
         let wrapped = block.dropLast().filter { line in
-            line.count >= 40 && line.count <= 100 && !(line.last.map(isSentenceEnd) ?? false)
+            line.utf8.count >= 40 && line.utf8.count <= 110 && !(line.last.map(isSentenceEnd) ?? false)
         }
         if wrapped.count * 2 >= block.count - 1 {
             return [block.joined(separator: " ")]
@@ -109,19 +109,23 @@ public struct PlainTextParser: Sendable {
 
     /// Short enough to be a title, date, byline or tag line.
     static func isHeaderLike(_ line: String) -> Bool {
-        line.count <= 200 && (line.count <= 120 || !(line.last.map { $0 == "." } ?? false))
-            && line.split(separator: " ").count <= 30 && !(line.hasSuffix(".") && line.split(separator: ".").count > 2)
+        let length = line.utf8.count
+        guard length <= 220 else { return false }
+        return (length <= 130 || line.last != ".") && line.utf8.count(where: { $0 == 0x20 }) < 30
+            && !(line.last == "." && line.utf8.count(where: { $0 == 0x2E }) > 1)
     }
 
     /// A subheading: one short line without closing punctuation.
     static func isHeadingLike(_ line: String) -> Bool {
-        guard line.count <= 100, line.split(separator: " ").count <= 12, let last = line.last else { return false }
+        guard line.utf8.count <= 110, line.utf8.count(where: { $0 == 0x20 }) < 12, let last = line.last else { return false }
         return !(last == "." || last == "," || last == ";" || last == ":" || last == "!" || last == "?")
             && line.first.map { $0.isUppercase || $0.isNumber || $0 == "\"" || $0 == "„" || $0 == "»" } == true
     }
 
     /// `date 2024-06 ...` at the very start (leading spaces allowed): the date and the rest.
     static func datePrefix(_ line: String) -> (PublishedDate, String)? {
+        let head = line.utf8.drop { $0 == 0x20 || $0 == 0x09 }.prefix(4)
+        guard head.count == 4, ByteSearch.asciiLowercased(head) == Array("date".utf8) else { return nil }
         let trimmed = line.trimmingWhitespace()
         let lowered = trimmed.lowercased()
         guard lowered.hasPrefix("date") else { return nil }
@@ -142,37 +146,71 @@ public struct PlainTextParser: Sendable {
             let title = line[range.upperBound...].trimmingWhitespace()
             guard !site.isEmpty, !title.isEmpty, site.split(separator: " ").count <= 5 else { continue }
             let key = ArticleAssembler.comparable(title)
-            let repeated = otherLines.contains { $0 != line && ArticleAssembler.comparable($0).hasPrefix(key) }
+            let repeated = otherLines.contains { $0 != line && ArticleAssembler.comparable($0).starts(with: key) }
             let siteLike = site.contains(".") && !site.contains(" ") || site.hasSuffix("News") || site.hasSuffix("Times")
             if repeated || siteLike { return (site, title) }
         }
         return nil
     }
 
-    /// Trims and collapses runs of spaces, tabs and no-break spaces.
+    /// Trims and collapses runs of whitespace: spaces, tabs, line breaks, no-break and other
+    /// Unicode spaces (U+00A0, U+2000–U+200A, U+202F, U+3000), all at the byte level.
     static func collapseWhitespace(_ line: Substring) -> String {
-        var needsWork = false
+        let utf8 = line.utf8
+        // Fast path: no leading space, no run of spaces, no other space character.
+        var clean = true
         var previousSpace = true
-        for byte in line.utf8 {
-            let isSpace = byte == 0x20 || byte == 0x09 || byte == 0x0B || byte == 0x0C || byte == 0xC2
-            if isSpace && (previousSpace || byte != 0x20) { needsWork = true; break }
-            previousSpace = isSpace
-        }
-        if !needsWork {
-            return line.last == " " ? String(line.dropLast()) : String(line)
-        }
-        var result = ""
-        result.reserveCapacity(line.utf8.count)
-        var pendingSpace = false
-        for character in line {
-            if character.isWhitespace {
-                pendingSpace = !result.isEmpty
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == 0x20 {
+                if previousSpace { clean = false; break }
+                previousSpace = true
+            } else if byte < 0x20 || byte == 0xC2 || byte == 0xE2 || byte == 0xE3 {
+                clean = false
+                break
             } else {
-                if pendingSpace { result.append(" ") }
-                pendingSpace = false
-                result.append(character)
+                previousSpace = false
             }
+            index = utf8.index(after: index)
         }
-        return result
+        if clean {
+            return utf8.last == 0x20 ? String(line.dropLast()) : String(line)
+        }
+        let bytes = Array(utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        var position = 0
+        while position < bytes.count {
+            let byte = bytes[position]
+            var spaceLength = 0
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                spaceLength = 1
+            } else if byte == 0xC2, position + 1 < bytes.count, bytes[position + 1] == 0xA0 {
+                spaceLength = 2
+            } else if byte == 0xE2, position + 2 < bytes.count, bytes[position + 1] == 0x80,
+                bytes[position + 2] <= 0x8A || bytes[position + 2] == 0xAF
+            {
+                spaceLength = 3
+            } else if byte == 0xE3, position + 2 < bytes.count, bytes[position + 1] == 0x80, bytes[position + 2] == 0x80 {
+                spaceLength = 3
+            } else if byte < 0x20 {
+                position += 1  // other control characters are dropped
+                continue
+            }
+            if spaceLength > 0 {
+                pendingSpace = !output.isEmpty
+                position += spaceLength
+                continue
+            }
+            if pendingSpace {
+                output.append(0x20)
+                pendingSpace = false
+            }
+            output.append(byte)
+            position += 1
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }
