@@ -147,16 +147,13 @@ public struct ArticleAssembler: Sendable {
     /// the lead never mentions (a roundup's other events) is not.
     static func markLeadContinuations(_ sections: inout [Article.Section]) {
         guard sections.count > 1 else { return }
-        let lead = NameTerms.counts(sections[0].text)
-        guard !lead.isEmpty else { return }
+        let lead = HashSet64(NameTerms.occurrences(sections[0].text))
         for index in 1..<sections.count {
-            var counts = NameTerms.counts(sections[index].text)
-            for (name, count) in NameTerms.counts(sections[index].heading ?? "", headline: true) {
-                counts[name, default: 0] += 2 * count
-            }
-            let top = NameTerms.top(counts, 3)
+            let heading = NameTerms.occurrences(sections[index].heading ?? "", headline: true)
+            // Heading names count three times: once as written, twice more for being the heading.
+            let top = NameTerms.mostFrequent(NameTerms.occurrences(sections[index].text) + heading + heading + heading, 3)
             guard !top.isEmpty else { continue }
-            let known = top.filter { lead[$0] != nil }.count
+            let known = top.filter { lead.contains($0) }.count
             sections[index].isLead = known * 3 >= top.count * 2
         }
     }
@@ -196,13 +193,13 @@ public struct ArticleAssembler: Sendable {
 /// entities that works for German (where every noun is capitalised, so the sentence-start rule and
 /// a minimum length keep the set to proper names and salient nouns) and English.
 enum NameTerms {
-    /// How often each name-like term occurs, by the hash of its folded form. In a headline every
+    /// Each occurrence of a name-like term, as the hash of its folded form. In a headline every
     /// capitalised word counts.
-    static func counts(_ text: String, headline: Bool = false) -> [UInt64: Int] {
-        var names: [UInt64: Int] = [:]
+    static func occurrences(_ text: String, headline: Bool = false) -> [UInt64] {
+        var names: [UInt64] = []
         ByteWords.forEach(in: Array(text.utf8)) { word in
             if word.isCapitalised && (headline || !word.startsSentence) && word.bytes.count >= 4 {
-                names[key(word.bytes), default: 0] += 1
+                names.append(key(word.bytes))
             }
             return true
         }
@@ -216,8 +213,13 @@ enum NameTerms {
         return ByteWords.hash(lowercasing: bytes)
     }
 
-    /// The `count` most frequent terms (ties: alphabetical, for determinism).
-    static func top<Key: Comparable>(_ counts: [Key: Int], _ count: Int) -> [Key] {
-        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(count).map(\.key)
+    /// The `count` most frequent values (ties broken by value, for determinism).
+    static func mostFrequent(_ values: [UInt64], _ count: Int) -> [UInt64] {
+        let sorted = values.sorted()
+        var runs: [(value: UInt64, count: Int)] = []
+        for value in sorted {
+            if runs.last?.value == value { runs[runs.count - 1].count += 1 } else { runs.append((value, 1)) }
+        }
+        return runs.sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }.prefix(count).map(\.value)
     }
 }

@@ -88,9 +88,16 @@ public enum FormatSniffer {
     static func looksLikeMailHeaders(_ head: String) -> Bool {
         let known: Set<String> = ["from", "to", "subject", "date", "message-id", "mime-version", "content-type", "received", "return-path", "reply-to", "delivered-to", "x-mailer"]
         var hits = 0
-        for line in head.utf8.split(separator: 0x0A).prefix(20) {
+        let bytes = Array(head.utf8)
+        var lineStart = 0
+        var lines = 0
+        while lineStart < bytes.count && lines < 20 {
+            let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+            let line = bytes[lineStart..<lineEnd]
+            lineStart = lineEnd + 1
+            lines += 1
             if line.first == 0x20 || line.first == 0x09 { continue }
-            guard let colon = line.firstIndex(of: 0x3A) else { break }
+            guard let colon = line.firstIndex(of: 0x3A), colon - line.startIndex < 40 else { break }
             let name = String(decoding: ByteSearch.asciiLowercased(line[..<colon]), as: UTF8.self)
             guard !name.utf8.contains(0x20) else { break }
             if known.contains(name) { hits += 1 }

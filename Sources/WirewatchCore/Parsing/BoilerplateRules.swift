@@ -63,8 +63,26 @@ public struct BoilerplateRules: Sendable {
     }
     static let creditTails: [[UInt8]] = [" / foto", " | foto", "/ photo", "| photo", "©"].map { Array($0.utf8) }
 
-    /// A line compared against the lists.
+    /// A line compared against the lists: lowercased (ASCII and Latin-1), whitespace collapsed,
+    /// trailing `:`, `»`, `>`, `›`, `…` and `...` removed.
     public static func normalise(_ line: some StringProtocol) -> String {
+        var bytes = ByteWords.lowercased(Array(line.utf8)[...])
+        while let last = bytes.last {
+            if last == 0x3A || last == 0x3E || last == 0x20 || last == 0x2E {
+                bytes.removeLast()
+            } else if bytes.count >= 2, last == 0xBB, bytes[bytes.count - 2] == 0xC2 {
+                bytes.removeLast(2)  // »
+            } else if bytes.count >= 3, bytes[bytes.count - 3] == 0xE2, bytes[bytes.count - 2] == 0x80, last == 0xA6 || last == 0xBA {
+                bytes.removeLast(3)  // … ›
+            } else {
+                break
+            }
+        }
+        return bytes.withUnsafeBufferPointer { PlainTextParser.collapseWhitespace($0) }
+    }
+
+    /// The same, for any text (kept for callers that want Character semantics).
+    static func normaliseSlow(_ line: some StringProtocol) -> String {
         var result = ""
         var pendingSpace = false
         for character in line {

@@ -74,38 +74,41 @@ struct ContentExtractor {
     static let alwaysDroppedTags: Set<String> = ["script", "style", "noscript", "template", "svg", "canvas", "head", "link", "meta", "option", "select", "button", "textarea", "input"]
 
     func prune(_ root: HTMLNode) {
-        var prose: [ObjectIdentifier: Int] = [:]
-        let total = Self.measureParagraphText(root, into: &prose)
-        prune(root, prose: prose, total: total)
+        let total = Self.measureParagraphText(root)
+        var verdicts: [[UInt8]: Bool] = [:]
+        prune(root, total: total, verdicts: &verdicts)
     }
 
-    private func prune(_ node: HTMLNode, prose: [ObjectIdentifier: Int], total: Int) {
+    private func prune(_ node: HTMLNode, total: Int, verdicts: inout [[UInt8]: Bool]) {
         node.children.removeAll { child in
             guard !child.isText else { return false }
             if Self.alwaysDroppedTags.contains(child.name) { return true }
-            guard Self.isFurniture(child) else { return false }
+            guard Self.isFurniture(child, verdicts: &verdicts) else { return false }
             // Never drop what holds most of the page's paragraphs: pages wrap their article in
             // forms, "hidden-nav" wrappers and the like.
-            return Double(prose[ObjectIdentifier(child)] ?? 0) < Double(total) * 0.4
+            return Double(child.proseLength) < Double(total) * 0.4
         }
-        for child in node.children where !child.isText { prune(child, prose: prose, total: total) }
+        for child in node.children where !child.isText { prune(child, total: total, verdicts: &verdicts) }
     }
 
-    /// Characters of text inside `<p>` elements under each node.
+    /// Characters of text inside `<p>` elements under each node (stored on the nodes).
     @discardableResult
-    static func measureParagraphText(_ node: HTMLNode, into prose: inout [ObjectIdentifier: Int]) -> Int {
+    static func measureParagraphText(_ node: HTMLNode) -> Int {
         if node.isText { return 0 }
         var sum = 0
         if node.name == "p" {
-            sum = node.textContent.count
+            sum = node.textContent.utf8.count
         } else {
-            for child in node.children { sum += measureParagraphText(child, into: &prose) }
+            for child in node.children { sum += measureParagraphText(child) }
         }
-        if sum > 0 { prose[ObjectIdentifier(node)] = sum }
+        node.proseLength = sum
         return sum
     }
 
-    static func isFurniture(_ node: HTMLNode) -> Bool {
+    static let furnitureFragmentBytes = furnitureFragments.map { Array($0.utf8) }
+    static let contentFragmentBytes = contentFragments.map { Array($0.utf8) }
+
+    static func isFurniture(_ node: HTMLNode, verdicts: inout [[UInt8]: Bool]) -> Bool {
         if droppedTags.contains(node.name) { return true }
         if node["hidden"] != nil || node["aria-hidden"]?.lowercased() == "true" { return true }
         if let role = node["role"]?.lowercased(), droppedRoles.contains(role) { return true }
@@ -113,10 +116,19 @@ struct ContentExtractor {
         if node.name == "body" || node.name == "html" || node.name == "main" || node.name == "article" { return false }
         let names = node.classAndID
         guard names.count > 1 else { return false }
-        if contentFragments.contains(where: { names.contains($0) }) { return false }
         if node["itemprop"] == "articleBody" { return false }
-        if furnitureFragments.contains(where: { names.contains($0) }) { return true }
-        for token in names.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "_" }) where furnitureTokens.contains(String(token)) {
+        // Pages repeat the same class strings many times: decide each once.
+        if let known = verdicts[names] { return known }
+        let verdict = classesMarkFurniture(names)
+        verdicts[names] = verdict
+        return verdict
+    }
+
+    static func classesMarkFurniture(_ names: [UInt8]) -> Bool {
+        if contentFragmentBytes.contains(where: { ByteSearch.contains(names, $0) }) { return false }
+        if furnitureFragmentBytes.contains(where: { ByteSearch.contains(names, $0) }) { return true }
+        for token in names.split(whereSeparator: { $0 == 0x20 || $0 == 0x2D || $0 == 0x5F })
+        where furnitureTokens.contains(String(decoding: token, as: UTF8.self)) {
             return true
         }
         return false
@@ -237,7 +249,7 @@ struct ContentExtractor {
     static func classWeight(_ node: HTMLNode) -> Double {
         let names = node.classAndID
         var weight = 0.0
-        if contentFragments.contains(where: { names.contains($0) }) || node["itemprop"] == "articleBody" { weight += 25 }
+        if contentFragmentBytes.contains(where: { ByteSearch.contains(names, $0) }) || node["itemprop"] == "articleBody" { weight += 25 }
         if node.name == "article" { weight += 10 }
         return weight
     }

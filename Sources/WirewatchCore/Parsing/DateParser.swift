@@ -68,6 +68,8 @@ public enum DateParser {
     /// Parses a string that is (mostly) a date. Returns nil when it is not one, or when the date
     /// is implausible (before 1970, after 2100, 31 February).
     public static func parse(_ text: some StringProtocol) -> PublishedDate? {
+        // Every date form has digits; most lines that are not dates have none.
+        guard text.utf8.count <= 120, text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         let trimmed = Substring(Substring(text).trimmingWhitespace())
         guard !trimmed.isEmpty, trimmed.count <= 80 else { return nil }
         if let iso = parseISO(trimmed) { return iso }

@@ -6,11 +6,14 @@ public final class HTMLNode {
     /// Lowercased tag name; `#text` for text.
     public let name: String
     public var text: String
-    public var attributes: [String: String]
+    /// The few attributes extraction looks at, as (name, value) pairs.
+    public var attributes: [(String, String)]
     public var children: [HTMLNode] = []
     public private(set) weak var parent: HTMLNode?
+    /// Scratch space for extraction passes (characters of paragraph text below this node).
+    var proseLength = 0
 
-    init(name: String, text: String = "", attributes: [String: String] = [:]) {
+    init(name: String, text: String = "", attributes: [(String, String)] = []) {
         self.name = name
         self.text = text
         self.attributes = attributes
@@ -23,10 +26,13 @@ public final class HTMLNode {
 
     public var isText: Bool { name == "#text" }
 
-    public subscript(attribute: String) -> String? { attributes[attribute] }
+    public subscript(attribute: String) -> String? {
+        for (key, value) in attributes where key == attribute { return value }
+        return nil
+    }
 
-    /// Class and id, lowercased, for furniture patterns.
-    public lazy var classAndID: String = ((attributes["class"] ?? "") + " " + (attributes["id"] ?? "")).lowercased()
+    /// Class and id, ASCII-lowercased, for furniture patterns.
+    public lazy var classAndID: [UInt8] = ByteSearch.asciiLowercased(Array(((self["class"] ?? "") + " " + (self["id"] ?? "")).utf8))
 
     /// Every text below, concatenated (whitespace as in the source).
     public var textContent: String {
@@ -95,15 +101,15 @@ public enum HTMLDocument {
             switch node.pointee.type {
             case XML_ELEMENT_NODE:
                 let name = String(cString: node.pointee.name).lowercased()
-                var attributes: [String: String] = [:]
+                var attributes: [(String, String)] = []
                 var property = node.pointee.properties
                 while let attribute = property {
                     let key = String(cString: attribute.pointee.name).lowercased()
-                    if keptAttributes.contains(key) || key.hasPrefix("data-") && key.count < 20 {
+                    if keptAttributes.contains(key) {
                         if let valueNode = attribute.pointee.children, let content = valueNode.pointee.content {
-                            attributes[key] = String(cString: content)
+                            attributes.append((key, String(cString: content)))
                         } else {
-                            attributes[key] = ""
+                            attributes.append((key, ""))
                         }
                     }
                     property = attribute.pointee.next

@@ -26,7 +26,8 @@ public enum LanguageDetector {
         var germanHits = 0
         var englishHits = 0
         var words = 0
-        let bytes = Array(text.utf8.prefix(sampleWords * 12))
+        var bytes = Array(text.utf8)
+        if bytes.count > sampleWords * 12 { bytes.removeSubrange((sampleWords * 12)...) }
         ByteWords.forEach(in: bytes) { word in
             words += 1
             let hash = ByteWords.hash(lowercasing: word.bytes)

@@ -71,23 +71,54 @@ public struct PlainTextParser: Sendable {
         if draft.rules["tags"] != nil { draft.rules["tags"] = "tag lines: " + draft.rules["tags"]! }
     }
 
-    /// Lines grouped by blank lines, each trimmed.
+    /// Lines grouped by blank lines, each trimmed and with whitespace collapsed.
     static func rawBlocks(_ text: String) -> [[String]] {
         var blocks: [[String]] = []
         var current: [String] = []
-        for rawLine in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            let line = collapseWhitespace(Substring(rawLine))
-            if line.isEmpty {
-                if !current.isEmpty {
-                    blocks.append(current)
-                    current = []
+        let utf8 = text.utf8
+        let bytes = Array(utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            var lineStart = 0
+            for index in 0...buffer.count where index == buffer.count || buffer[index] == 0x0A {
+                let range = lineStart..<index
+                lineStart = index + 1
+                let line: String
+                if let clean = cleanRange(UnsafeBufferPointer(rebasing: buffer[range])) {
+                    // Already tidy: slice the original string (no copy through a decoder).
+                    let from = utf8.index(utf8.startIndex, offsetBy: range.lowerBound + clean.lowerBound)
+                    let to = utf8.index(from, offsetBy: clean.count)
+                    line = String(text[from..<to])
+                } else {
+                    line = collapseWhitespace(UnsafeBufferPointer(rebasing: buffer[range]))
                 }
-            } else {
-                current.append(line)
+                if line.isEmpty {
+                    if !current.isEmpty {
+                        blocks.append(current)
+                        current = []
+                    }
+                } else {
+                    current.append(line)
+                }
             }
         }
         if !current.isEmpty { blocks.append(current) }
         return blocks
+    }
+
+    /// The range of a line without one trailing space, when nothing else needs collapsing.
+    static func cleanRange(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        var previousSpace = true
+        for byte in bytes {
+            if byte == 0x20 {
+                if previousSpace { return nil }
+                previousSpace = true
+            } else if byte < 0x20 || byte == 0xC2 || byte == 0xE2 || byte == 0xE3 {
+                return nil
+            } else {
+                previousSpace = false
+            }
+        }
+        return 0..<(bytes.last == 0x20 ? bytes.count - 1 : bytes.count)
     }
 
     /// A block's lines as paragraphs: hard-wrapped prose is joined, one-paragraph-per-line text is not.
@@ -124,26 +155,29 @@ public struct PlainTextParser: Sendable {
 
     /// `date 2024-06 ...` at the very start (leading spaces allowed): the date and the rest.
     static func datePrefix(_ line: String) -> (PublishedDate, String)? {
-        let head = line.utf8.drop { $0 == 0x20 || $0 == 0x09 }.prefix(4)
-        guard head.count == 4, ByteSearch.asciiLowercased(head) == Array("date".utf8) else { return nil }
-        let trimmed = line.trimmingWhitespace()
-        let lowered = trimmed.lowercased()
-        guard lowered.hasPrefix("date") else { return nil }
-        var rest = trimmed.dropFirst(4)
-        if rest.first == ":" { rest = rest.dropFirst() }
-        rest = rest.drop { $0 == " " }
-        let token = rest.prefix { !$0.isWhitespace }
-        guard let date = DateParser.parseISO(token) else { return nil }
-        return (date, rest.dropFirst(token.count).trimmingWhitespace())
+        let bytes = Array(line.utf8)
+        var index = 0
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+        guard index + 4 <= bytes.count, ByteSearch.asciiLowercased(bytes[index..<index + 4]) == Array("date".utf8) else { return nil }
+        index += 4
+        if index < bytes.count, bytes[index] == 0x3A { index += 1 }
+        while index < bytes.count, bytes[index] == 0x20 { index += 1 }
+        var end = index
+        while end < bytes.count, bytes[end] != 0x20 && bytes[end] != 0x09 { end += 1 }
+        guard let date = DateParser.parseISO(Substring(String(decoding: bytes[index..<end], as: UTF8.self))) else { return nil }
+        while end < bytes.count, bytes[end] == 0x20 { end += 1 }
+        return (date, String(decoding: bytes[end...], as: UTF8.self))
     }
 
     /// `The National Times - Putin vereinbart ...`: a short site name, a separator, a title that
     /// appears again on its own (or a site name that looks like one).
     static func siteAndTitle(_ line: String, otherLines: [String]) -> (String, String)? {
+        let bytes = Array(line.utf8)
         for separator in [" - ", " | ", " – ", " — "] {
-            guard let range = line.firstRange(of: separator) else { continue }
-            let site = line[..<range.lowerBound].trimmingWhitespace()
-            let title = line[range.upperBound...].trimmingWhitespace()
+            let needle = Array(separator.utf8)
+            guard let position = ByteSearch.firstIndex(bytes, needle) else { continue }
+            let site = String(decoding: bytes[..<position], as: UTF8.self).trimmingWhitespace()
+            let title = String(decoding: bytes[(position + needle.count)...], as: UTF8.self).trimmingWhitespace()
             guard !site.isEmpty, !title.isEmpty, site.split(separator: " ").count <= 5 else { continue }
             let key = ArticleAssembler.comparable(title)
             let repeated = otherLines.contains { $0 != line && ArticleAssembler.comparable($0).starts(with: key) }
@@ -156,28 +190,14 @@ public struct PlainTextParser: Sendable {
     /// Trims and collapses runs of whitespace: spaces, tabs, line breaks, no-break and other
     /// Unicode spaces (U+00A0, U+2000–U+200A, U+202F, U+3000), all at the byte level.
     static func collapseWhitespace(_ line: Substring) -> String {
-        let utf8 = line.utf8
-        // Fast path: no leading space, no run of spaces, no other space character.
-        var clean = true
-        var previousSpace = true
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            let byte = utf8[index]
-            if byte == 0x20 {
-                if previousSpace { clean = false; break }
-                previousSpace = true
-            } else if byte < 0x20 || byte == 0xC2 || byte == 0xE2 || byte == 0xE3 {
-                clean = false
-                break
-            } else {
-                previousSpace = false
-            }
-            index = utf8.index(after: index)
+        var copy = Array(line.utf8)
+        return copy.withUnsafeMutableBufferPointer { collapseWhitespace(UnsafeBufferPointer($0)) }
+    }
+
+    static func collapseWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if let clean = cleanRange(bytes) {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[clean]), as: UTF8.self)
         }
-        if clean {
-            return utf8.last == 0x20 ? String(line.dropLast()) : String(line)
-        }
-        let bytes = Array(utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var pendingSpace = false
