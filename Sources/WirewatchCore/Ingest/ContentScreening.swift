@@ -57,17 +57,16 @@ public enum ContentScreening {
         let isUTF16 = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
         let sample = bytes.prefix(sampleSize)
         if !isUTF16 {
-            if let zero = sample.firstIndex(of: 0) {
-                return .binary(evidence: "NUL byte at offset \(zero)")
-            }
             var controls = 0
-            for byte in sample where byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C {
-                controls += 1
+            for (offset, byte) in sample.enumerated() where byte < 0x20 {
+                if byte == 0 { return .binary(evidence: "NUL byte at offset \(offset)") }
+                if byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C { controls += 1 }
             }
             if controls * 20 > sample.count {
                 return .binary(evidence: "\(controls) control bytes in the first \(sample.count)")
             }
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0C }) {
+            let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C }
+            if isBlank(bytes[0]) && bytes.allSatisfy(isBlank) {
                 return .whitespaceOnly
             }
         } else if DecodedText.decode(bytes).text.allSatisfy(\.isWhitespace) {

@@ -109,10 +109,16 @@ public struct ArticleAssembler: Sendable {
             title = Self.firstSentence(first)
             rulesApplied["title"] = "first sentence"
         }
-        let body = sections.flatMap(\.paragraphs).joined(separator: "\n")
         var language = draft.language
         if language == nil {
-            language = LanguageDetector.detect(body)
+            // The first paragraphs are enough to tell the language.
+            var sample = ""
+            for paragraph in sections.lazy.flatMap(\.paragraphs) {
+                sample += paragraph
+                sample += "\n"
+                if sample.utf8.count > 2400 { break }
+            }
+            language = LanguageDetector.detect(sample)
             rulesApplied["language"] = "function words"
         }
         return Article(
@@ -144,17 +150,18 @@ public struct ArticleAssembler: Sendable {
 
     /// A later section whose own most frequent names (people, places, organisations) already appear
     /// in the lead section is a subheaded continuation of the same story; a section led by names
-    /// the lead never mentions (a roundup's other events) is not.
+    /// the lead never mentions (a roundup's other events) is not. At least two of its four leading
+    /// names must be known from the lead.
     static func markLeadContinuations(_ sections: inout [Article.Section]) {
         guard sections.count > 1 else { return }
         let lead = HashSet64(NameTerms.occurrences(sections[0].text))
         for index in 1..<sections.count {
             let heading = NameTerms.occurrences(sections[index].heading ?? "", headline: true)
-            // Heading names count three times: once as written, twice more for being the heading.
-            let top = NameTerms.mostFrequent(NameTerms.occurrences(sections[index].text) + heading + heading + heading, 3)
+            // Heading names count twice: once as written, once more for being the heading.
+            let top = NameTerms.mostFrequent(heading + heading + NameTerms.occurrences(sections[index].text), 4)
             guard !top.isEmpty else { continue }
             let known = top.filter { lead.contains($0) }.count
-            sections[index].isLead = known * 3 >= top.count * 2
+            sections[index].isLead = known * 2 >= top.count
         }
     }
 
@@ -213,13 +220,17 @@ enum NameTerms {
         return ByteWords.hash(lowercasing: bytes)
     }
 
-    /// The `count` most frequent values (ties broken by value, for determinism).
+    /// The `count` most frequent values; ties go to the value that occurs first.
     static func mostFrequent(_ values: [UInt64], _ count: Int) -> [UInt64] {
-        let sorted = values.sorted()
-        var runs: [(value: UInt64, count: Int)] = []
-        for value in sorted {
-            if runs.last?.value == value { runs[runs.count - 1].count += 1 } else { runs.append((value, 1)) }
+        let order = values.indices.sorted { values[$0] != values[$1] ? values[$0] < values[$1] : $0 < $1 }
+        var runs: [(value: UInt64, count: Int, first: Int)] = []
+        for index in order {
+            if runs.last?.value == values[index] {
+                runs[runs.count - 1].count += 1
+            } else {
+                runs.append((values[index], 1, index))
+            }
         }
-        return runs.sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }.prefix(count).map(\.value)
+        return runs.sorted { $0.count != $1.count ? $0.count > $1.count : $0.first < $1.first }.prefix(count).map(\.value)
     }
 }

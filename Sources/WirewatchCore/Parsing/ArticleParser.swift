@@ -62,15 +62,16 @@ public enum FormatSniffer {
             start += 1
         }
         let head = bytes[start..<min(bytes.endIndex, start + 1024)]
-        let lowered = ByteSearch.asciiLowercased(head)
-        func has(_ text: String) -> Bool { ByteSearch.contains(lowered, Array(text.utf8)) }
+        let hasMarkup = head.contains(UInt8(ascii: "<"))
+        let lowered = hasMarkup ? ByteSearch.asciiLowercased(head) : Array(head.prefix(8)).map { $0 | 0x20 }
+        func has(_ text: String) -> Bool { hasMarkup && ByteSearch.contains(lowered, Array(text.utf8)) }
         func begins(_ text: String) -> Bool { lowered.starts(with: Array(text.utf8)) }
         if begins("<!doctype html") || begins("<html") || (begins("<?xml") && has("<html"))
             || (begins("<") && (has("<head") || has("<body") || has("<p>") || has("<div")))
         {
             return .html
         }
-        if lowered.first == UInt8(ascii: "{") || lowered.first == UInt8(ascii: "[") { return .json }
+        if head.first == UInt8(ascii: "{") || head.first == UInt8(ascii: "[") { return .json }
         if begins("---\n") || begins("---\r\n") { return .markdown }
         if lowered.first.map({ $0 >= 0x61 && $0 <= 0x7A }) == true && looksLikeMailHeaders(String(decoding: head, as: UTF8.self)) {
             return .email

@@ -27,7 +27,24 @@ struct ByteWords {
     }
 
     /// Calls `body` for each word; stops when it returns false.
-    static func forEach(in bytes: [UInt8], _ body: (Word) -> Bool) {
+    static func forEach(in array: [UInt8], _ body: (Word) -> Bool) {
+        array.withUnsafeBufferPointer { bytes in
+            forEach(in: bytes, array: array, body)
+        }
+    }
+
+    @inline(__always)
+    static func punctuationLength(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int {
+        let byte = bytes[index]
+        if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80 { return 3 }
+        if byte == 0xC2, index + 1 < bytes.count {
+            let next = bytes[index + 1]
+            if next == 0xA0 || next == 0xAB || next == 0xBB || next == 0xB7 || next == 0xA9 || next == 0xAE { return 2 }
+        }
+        return 0
+    }
+
+    private static func forEach(in bytes: UnsafeBufferPointer<UInt8>, array: [UInt8], _ body: (Word) -> Bool) {
         var index = 0
         let count = bytes.count
         var sentenceStart = true
@@ -56,7 +73,7 @@ struct ByteWords {
             while end > start && bytes[end - 1] == 0x2D { end -= 1 }
             let first = bytes[start]
             let capitalised = (first >= 0x41 && first <= 0x5A) || (first == 0xC3 && start + 1 < count && bytes[start + 1] >= 0x80 && bytes[start + 1] <= 0x9E)
-            if !body(Word(bytes: bytes[start..<end], isCapitalised: capitalised, startsSentence: sentenceStart)) { return }
+            if !body(Word(bytes: array[start..<end], isCapitalised: capitalised, startsSentence: sentenceStart)) { return }
             sentenceStart = false
         }
     }

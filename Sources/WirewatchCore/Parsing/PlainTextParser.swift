@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Plain text with the header habits of real feeds: a ` date 2024-06` prefix glued to the first
 /// line, `SITE - TITLE` first lines, repeated title lines, date lines (`18 Jun 2024`,
 /// `18. Juni 2024`), tag lines and bylines before the body.
@@ -75,19 +79,27 @@ public struct PlainTextParser: Sendable {
     static func rawBlocks(_ text: String) -> [[String]] {
         var blocks: [[String]] = []
         var current: [String] = []
-        let utf8 = text.utf8
-        let bytes = Array(utf8)
+        let bytes = Array(text.utf8)
         bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
             var lineStart = 0
-            for index in 0...buffer.count where index == buffer.count || buffer[index] == 0x0A {
+            while lineStart <= buffer.count {
+                let index: Int
+                if lineStart < buffer.count, let newline = memchr(base + lineStart, 0x0A, buffer.count - lineStart) {
+                    index = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                } else {
+                    index = buffer.count
+                }
                 let range = lineStart..<index
                 lineStart = index + 1
                 let line: String
                 if let clean = cleanRange(UnsafeBufferPointer(rebasing: buffer[range])) {
-                    // Already tidy: slice the original string (no copy through a decoder).
-                    let from = utf8.index(utf8.startIndex, offsetBy: range.lowerBound + clean.lowerBound)
-                    let to = utf8.index(from, offsetBy: clean.count)
-                    line = String(text[from..<to])
+                    // Already tidy: the text was validated once, so the slice needs no repair pass.
+                    let start = range.lowerBound + clean.lowerBound
+                    line = String(unsafeUninitializedCapacity: clean.count) { target in
+                        _ = target.initialize(from: buffer[start..<(start + clean.count)])
+                        return clean.count
+                    }
                 } else {
                     line = collapseWhitespace(UnsafeBufferPointer(rebasing: buffer[range]))
                 }
@@ -142,8 +154,10 @@ public struct PlainTextParser: Sendable {
     static func isHeaderLike(_ line: String) -> Bool {
         let length = line.utf8.count
         guard length <= 220 else { return false }
-        return (length <= 130 || line.last != ".") && line.utf8.count(where: { $0 == 0x20 }) < 30
-            && !(line.last == "." && line.utf8.count(where: { $0 == 0x2E }) > 1)
+        let ellipsis = line.hasSuffix("...") || line.hasSuffix("…")
+        // A line of several sentences is a paragraph; a title may end in an ellipsis.
+        let sentences = line.last == "." && !ellipsis && ByteSearch.contains(Array(line.utf8), [0x2E, 0x20])
+        return (length <= 130 || line.last != "." || ellipsis) && line.utf8.count(where: { $0 == 0x20 }) < 30 && !sentences
     }
 
     /// A subheading: one short line without closing punctuation.
@@ -173,6 +187,10 @@ public struct PlainTextParser: Sendable {
     /// appears again on its own (or a site name that looks like one).
     static func siteAndTitle(_ line: String, otherLines: [String]) -> (String, String)? {
         let bytes = Array(line.utf8)
+        // Every separator has a space before it and a space after it.
+        guard bytes.count > 4, ByteSearch.contains(bytes, [0x20, 0x2D, 0x20]) || ByteSearch.contains(bytes, [0x20, 0x7C, 0x20])
+            || ByteSearch.contains(bytes, [0x20, 0xE2, 0x80])
+        else { return nil }
         for separator in [" - ", " | ", " – ", " — "] {
             let needle = Array(separator.utf8)
             guard let position = ByteSearch.firstIndex(bytes, needle) else { continue }
