@@ -14,11 +14,14 @@ public struct AcceptedFile: Sendable, Equatable {
     public var processedAt: Double
     /// Where the file is moved once the commit is durable.
     public var archivePath: String
+    /// What the parser made of it.
+    public var article: Article?
 
     public init(
         claimID: ClaimID, originalName: String, size: Int64, contentHash: ContentHash, text: DecodedText,
-        arrivedAt: Double, processedAt: Double, archivePath: String
+        arrivedAt: Double, processedAt: Double, archivePath: String, article: Article? = nil
     ) {
+        self.article = article
         self.claimID = claimID
         self.originalName = originalName
         self.size = size
@@ -103,6 +106,21 @@ public struct StoreCounts: Sendable, Equatable {
         self.exactDuplicates = exactDuplicates
         self.failed = failed
     }
+}
+
+/// A stored article, as read back.
+public struct StoredArticle: Sendable, Equatable {
+    public var id: Int64
+    public var title: String?
+    public var source: String?
+    /// ISO 8601 as the source gave it.
+    public var published: String?
+    public var language: String?
+    public var author: String?
+    public var url: String?
+    public var format: String?
+    public var body: String?
+    public var sectionCount: Int
 }
 
 /// A committed file, as read back.

@@ -80,7 +80,38 @@ public final class Store: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v2: parsed articles") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE article ADD COLUMN title TEXT;
+                    ALTER TABLE article ADD COLUMN source TEXT;
+                    ALTER TABLE article ADD COLUMN published TEXT;
+                    ALTER TABLE article ADD COLUMN published_at REAL;
+                    ALTER TABLE article ADD COLUMN language TEXT;
+                    ALTER TABLE article ADD COLUMN author TEXT;
+                    ALTER TABLE article ADD COLUMN url TEXT;
+                    ALTER TABLE article ADD COLUMN format TEXT;
+                    ALTER TABLE article ADD COLUMN body TEXT;
+                    ALTER TABLE article ADD COLUMN sections TEXT;
+                    ALTER TABLE article ADD COLUMN rules TEXT;
+                    CREATE INDEX article_published_at ON article(published_at);
+                    """)
+        }
         return migrator
+    }
+
+    /// Sections as JSON: `[{"heading": ..., "paragraphs": [...], "lead": true}]`.
+    static func sectionsJSON(_ sections: [Article.Section]) -> String {
+        let objects: [[String: Any]] = sections.map { section in
+            ["heading": section.heading ?? NSNull(), "paragraphs": section.paragraphs, "lead": section.isLead]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func rulesJSON(_ rules: [String: String]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: rules, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Commits a batch of outcomes in one transaction. Claims already in the store are reported as
@@ -114,14 +145,19 @@ public final class Store: Sendable {
             if let existing {
                 articleID = existing["article_id"]
             } else {
+                let article = file.article
                 try db.execute(
                     sql: """
-                        INSERT INTO article (content_hash, size, encoding, raw_text, first_seen)
-                        VALUES (?, ?, ?, ?, ?)
+                        INSERT INTO article (content_hash, size, encoding, raw_text, first_seen, title, source,
+                            published, published_at, language, author, url, format, body, sections, rules)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        file.contentHash.hex, file.size, file.text.encoding.rawValue, file.text.text,
-                        file.arrivedAt,
+                        file.contentHash.hex, file.size, article?.encoding ?? file.text.encoding.rawValue,
+                        file.text.text, file.arrivedAt, article?.title, article?.source,
+                        article?.published?.description, article?.published?.secondsSince1970, article?.language,
+                        article?.author, article?.url, article?.format.rawValue, article?.body,
+                        article.map { Self.sectionsJSON($0.sections) }, article.map { Self.rulesJSON($0.rules) },
                     ])
                 articleID = db.lastInsertedRowID
             }
@@ -237,6 +273,24 @@ public final class Store: Sendable {
             }
         } catch {
             throw StoreError(operation: "list failures", path: path, underlying: error)
+        }
+    }
+
+    /// A stored article's parsed fields.
+    public func article(id: Int64) throws(StoreError) -> StoredArticle? {
+        do {
+            return try pool.read { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM article WHERE id = ?", arguments: [id]) else {
+                    return nil
+                }
+                let sections = (row["sections"] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [Any] }
+                return StoredArticle(
+                    id: row["id"], title: row["title"], source: row["source"], published: row["published"],
+                    language: row["language"], author: row["author"], url: row["url"], format: row["format"],
+                    body: row["body"], sectionCount: sections?.count ?? 0)
+            }
+        } catch {
+            throw StoreError(operation: "read article \(id)", path: path, underlying: error)
         }
     }
 

@@ -20,6 +20,7 @@ final class Ingestor: @unchecked Sendable {
     private let store: Store
     private let logger: Logger
     private var random = SystemRandomNumberGenerator()
+    private var parser: ArticleParser { ArticleParser(maximumSize: Int(settings.maxFileSize)) }
     /// Claimed files whose commit failed even after retries; tried again with the next batch.
     private var stranded: [Claimed] = []
     let statistics: IngestStatistics
@@ -161,7 +162,7 @@ final class Ingestor: @unchecked Sendable {
             let file = pendingFiles[index]
             switch (records[index], result) {
             case (.accepted(let accepted), _):
-                move(file, to: .archived(path: accepted.archivePath), outcome: result)
+                move(file, to: .archived(path: accepted.archivePath), outcome: result, article: accepted.article)
             case (.rejected(let rejected), _):
                 move(file, to: .failed(rejected), outcome: result)
             }
@@ -215,12 +216,19 @@ final class Ingestor: @unchecked Sendable {
             if let rejection = ContentScreening.rejection(for: bytes, limit: settings.maxFileSize) {
                 return reject(rejection.code, rejection.description, size: Int64(bytes.count))
             }
+            let article: Article
+            do {
+                article = try parser.parse(bytes, fileName: FileSystem.baseName(of: file.name.originalName))
+            } catch {
+                return reject(error.code.rawValue, error.message, size: Int64(bytes.count))
+            }
             let dated = paths.archive + "/" + Clock.utcDate(now)
             return .accepted(
                 AcceptedFile(
                     claimID: file.name.claimID, originalName: file.name.originalName, size: Int64(bytes.count),
                     contentHash: ContentHash(of: bytes), text: DecodedText.decode(bytes), arrivedAt: file.arrivedAt,
-                    processedAt: now, archivePath: destination(in: dated, for: file, reserved: &reserved, suffix: "")))
+                    processedAt: now, archivePath: destination(in: dated, for: file, reserved: &reserved, suffix: ""),
+                    article: article))
         }
     }
 
@@ -237,7 +245,7 @@ final class Ingestor: @unchecked Sendable {
     }
 
     /// Moves a committed file where it belongs and logs the outcome (one line per file).
-    private func move(_ file: Claimed, to disposition: ClaimDisposition, outcome: IngestionResult) {
+    private func move(_ file: Claimed, to disposition: ClaimDisposition, outcome: IngestionResult, article: Article? = nil) {
         let elapsed = Double(Clock.monotonicNanoseconds() &- file.claimedAt) / 1e6
         var metadata: Logger.Metadata = [
             "file": "\(file.name.originalName)",
@@ -270,6 +278,11 @@ final class Ingestor: @unchecked Sendable {
             statistics.stored.increment()
             metadata["article"] = "\(articleID)"
             metadata["event"] = "article-stored"
+            if let article {
+                metadata["title"] = "\(article.title ?? "")"
+                metadata["format"] = "\(article.format.rawValue)"
+                metadata["language"] = "\(article.language ?? "?")"
+            }
             logger.info("stored", metadata: metadata)
         case .exactDuplicate(_, let articleID, let first):
             statistics.duplicates.increment()
