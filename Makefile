@@ -13,7 +13,7 @@ SYSUSERSDIR = $(PREFIX)/lib/sysusers.d
 TMPFILESDIR = $(PREFIX)/lib/tmpfiles.d
 SANDBOX ?= ../shared/tools/systemd-sandbox
 
-.PHONY: all deps build release run test test-units test-systemd bench install clean
+.PHONY: all deps build release run test test-units test-systemd bench fuzz install clean
 
 all: build
 
@@ -79,3 +79,12 @@ bench: release
 
 clean:
 	rm -rf .build $(BASE)
+
+# Fuzz the parsers for FUZZ_SECONDS (default 300); an input that crashes the parser is copied
+# into Tests/WirewatchCoreTests/FuzzCorpus, which the test suite parses on every run.
+FUZZ_SECONDS ?= 300
+fuzz: release
+	@current=$$(mktemp /tmp/wirewatch-fuzz.XXXXXX); \
+	if $$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench fuzz --seconds $(FUZZ_SECONDS) --current $$current; then rm -f $$current; \
+	else name=crash-$$(sha256sum $$current | cut -c1-16); cp $$current Tests/WirewatchCoreTests/FuzzCorpus/$$name; \
+	  echo "fuzz: crash; input saved as Tests/WirewatchCoreTests/FuzzCorpus/$$name"; rm -f $$current; exit 1; fi

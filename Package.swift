@@ -81,7 +81,9 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        .testTarget(name: "WirewatchCoreTests", dependencies: ["WirewatchCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WirewatchCoreTests", dependencies: ["WirewatchCore"], exclude: ["FuzzCorpus"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "WirewatchStoreTests", dependencies: ["WirewatchStore", "WirewatchCore"],
             swiftSettings: strictSettings
