@@ -31,7 +31,7 @@ func parse(_ bytes: [UInt8], _ fileName: String? = nil) throws -> Article {
 
 struct HTMLFormatTests {
     /// A full page with every kind of furniture around one article.
-    static let page = """
+    static let fullPage = """
         <!DOCTYPE html>
         <html lang="de">
         <head>
@@ -85,13 +85,13 @@ struct HTMLFormatTests {
     }
 
     @Test func aFullPageIsReadAsHTML() throws {
-        let article = try parse(bytes(Self.page), "klima.html")
+        let article = try parse(bytes(Self.fullPage), "klima.html")
         #expect(article.format == .html)
         #expect(article.encoding == "utf-8")
     }
 
     @Test func theArticleParagraphsAreTheBody() throws {
-        let article = try parse(bytes(Self.page))
+        let article = try parse(bytes(Self.fullPage))
         #expect(article.paragraphs == Prose.all)
     }
 
@@ -101,19 +101,19 @@ struct HTMLFormatTests {
         "FOOTERMARKER", "Impressum", "18. Juni 2024",
     ])
     func pageFurnitureIsNotInTheBody(_ marker: String) throws {
-        let article = try parse(bytes(Self.page))
+        let article = try parse(bytes(Self.fullPage))
         #expect(!article.body.contains(marker))
         #expect(!article.sections.contains { $0.heading?.contains(marker) == true })
     }
 
     @Test func theHeadlineIsNotRepeatedInTheBody() throws {
-        let article = try parse(bytes(Self.page))
+        let article = try parse(bytes(Self.fullPage))
         #expect(article.title == "Regierung beschließt neues Klimapaket")
         #expect(!article.body.contains("Regierung beschließt neues Klimapaket"))
     }
 
     @Test func theMetadataOfAFullPageIsRead() throws {
-        let article = try parse(bytes(Self.page))
+        let article = try parse(bytes(Self.fullPage))
         #expect(article.source == "Tagesblatt")
         #expect(article.published?.description == "2024-06-18T10:30:00+02:00")
         #expect(article.language == "de")
@@ -289,7 +289,7 @@ struct HTMLFormatTests {
     }
 
     @Test func htmlIsRecognisedWithoutAnExtension() throws {
-        let article = try parse(bytes(Self.page), "article.txt")
+        let article = try parse(bytes(Self.fullPage), "article.txt")
         #expect(article.format == .html)
         #expect(article.paragraphs == Prose.all)
     }

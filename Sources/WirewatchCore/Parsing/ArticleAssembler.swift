@@ -59,6 +59,12 @@ public struct ArticleAssembler: Sendable {
                 removed["repeated title", default: 0] += 1
                 continue
             }
+            // A block that is only a date is a dateline: metadata, not text.
+            if text.utf8.count <= 60, let date = DateParser.parse(text) {
+                draft.set(\.published, date, field: "published", rule: "dateline")
+                removed["dateline", default: 0] += 1
+                continue
+            }
             switch rules.verdict(for: text) {
             case .furniture?:
                 removed["furniture", default: 0] += 1
@@ -204,11 +210,8 @@ enum NameTerms {
     /// capitalised word counts.
     static func occurrences(_ text: String, headline: Bool = false) -> [UInt64] {
         var names: [UInt64] = []
-        ByteWords.forEach(in: Array(text.utf8)) { word in
-            if word.isCapitalised && (headline || !word.startsSentence) && word.bytes.count >= 4 {
-                names.append(key(word.bytes))
-            }
-            return true
+        ByteWords.forEachCapitalised(in: Array(text.utf8), includingSentenceStarts: headline) { word in
+            if word.count >= 4 { names.append(key(word)) }
         }
         return names
     }

@@ -24,8 +24,7 @@ public struct BoilerplateRules: Sendable {
             "link kopieren", "link copied", "jetzt abonnieren", "subscribe", "sign up", "log in", "anmelden",
             "schließen", "close", "show more", "mehr anzeigen", "merken", "bookmark", "startseite", "home",
             "zur startseite", "bildergalerie", "fotostrecke", "loading", "wird geladen", "zum artikel",
-            "to the article", "view in browser", "im browser ansehen", "im browser öffnen",
-            "abmelden", "unsubscribe", "newsletter abbestellen", "impressum", "datenschutz", "privacy policy",
+            "to the article", "view in browser", "im browser ansehen", "im browser öffnen", "impressum", "datenschutz", "privacy policy",
             "cookie settings", "cookie-einstellungen", "alle rechte vorbehalten", "all rights reserved",
             "zur mobilen ansicht", "teilen auf facebook", "share on facebook", "share on twitter", "tweet",
             "whatsapp teilen", "per e-mail teilen", "feedback", "fehler melden", "report an error",
@@ -49,6 +48,8 @@ public struct BoilerplateRules: Sendable {
         bylinePrefixes: ["von ", "by ", "ein beitrag von ", "text: ", "autor: ", "autorin: ", "author: "])
 
     let creditMarkerBytes: [[UInt8]]
+    /// End markers long enough to recognise by their start (footers go on with addresses and links).
+    let endMarkerPrefixes: [[UInt8]]
 
     public init(
         furniture: Set<String>, teaserMarkers: Set<String>, endMarkers: Set<String>, creditMarkers: [String],
@@ -60,8 +61,9 @@ public struct BoilerplateRules: Sendable {
         self.creditMarkers = creditMarkers
         self.bylinePrefixes = bylinePrefixes
         self.creditMarkerBytes = creditMarkers.map { Array($0.utf8) }
+        self.endMarkerPrefixes = endMarkers.filter { $0.count >= 8 }.map { Array($0.utf8) }
     }
-    static let creditTails: [[UInt8]] = [" / foto", " | foto", "/ photo", "| photo", "©"].map { Array($0.utf8) }
+    static let creditTails: [[UInt8]] = [" / foto", " | foto", "/ photo", "| photo", "/ bild:", "| bild:", "©"].map { Array($0.utf8) }
 
     /// A line compared against the lists: lowercased (ASCII and Latin-1), whitespace collapsed,
     /// trailing `:`, `»`, `>`, `›`, `…` and `...` removed.
@@ -118,6 +120,9 @@ public struct BoilerplateRules: Sendable {
         // Furniture is short; a long line is prose.
         let length = line.utf8.count
         if length > 200 { return nil }
+        if length <= 200, endMarkerPrefixes.contains(where: { ByteSearch.asciiLowercased(line.utf8.prefix($0.count)) == $0 }) {
+            return .endMarker
+        }
         if length <= 80 {
             let normalised = Self.normalise(line)
             if normalised.isEmpty { return .furniture }
@@ -126,12 +131,12 @@ public struct BoilerplateRules: Sendable {
             if endMarkers.contains(normalised) || line == "-- " || line == "--" { return .endMarker }
             if let tag = Self.authorTag(line) { return .authorTag(tag) }
         }
+        // A credit line is short and names a credit, or ends with one after a slash or a pipe.
         let bytes = ByteSearch.asciiLowercased(line.utf8)
-        if creditMarkerBytes.contains(where: { ByteSearch.contains(bytes, $0) }) {
-            // A credit line is short, or ends with the credit after a slash or a pipe.
-            if length <= 120 || Self.creditTails.contains(where: { ByteSearch.contains(bytes, $0) }) {
-                return .photoCredit
-            }
+        if length <= 120 {
+            if creditMarkerBytes.contains(where: { ByteSearch.contains(bytes, $0) }) { return .photoCredit }
+        } else if Self.creditTails.contains(where: { ByteSearch.contains(bytes, $0) }) {
+            return .photoCredit
         }
         if length <= 80, let byline = byline(line) { return .byline(byline) }
         return nil

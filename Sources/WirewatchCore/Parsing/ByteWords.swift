@@ -78,6 +78,55 @@ struct ByteWords {
         }
     }
 
+    /// Calls `body` with each capitalised word (optionally not those that start a sentence): the
+    /// name scan, without the cost of handing every lowercase word to a closure.
+    static func forEachCapitalised(in array: [UInt8], includingSentenceStarts: Bool, _ body: (ArraySlice<UInt8>) -> Void) {
+        array.withUnsafeBufferPointer { bytes in
+            var index = 0
+            let count = bytes.count
+            var sentenceStart = true
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    if byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x0A || byte == 0x3A {
+                        sentenceStart = true
+                        index += 1
+                        continue
+                    }
+                    guard (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A else {
+                        index += 1
+                        continue
+                    }
+                } else {
+                    let punctuation = punctuationLength(bytes, index)
+                    if punctuation > 0 {
+                        if punctuation == 3 && bytes[index + 2] == 0xA6 { sentenceStart = true }
+                        index += punctuation
+                        continue
+                    }
+                }
+                let start = index
+                index += 1
+                while index < count {
+                    let next = bytes[index]
+                    if next >= 0x80 {
+                        if punctuationLength(bytes, index) > 0 { break }
+                    } else if !((next | 0x20) >= 0x61 && (next | 0x20) <= 0x7A) && next != 0x2D {
+                        break
+                    }
+                    index += 1
+                }
+                let capitalised = (byte >= 0x41 && byte <= 0x5A) || (byte == 0xC3 && start + 1 < count && bytes[start + 1] >= 0x80 && bytes[start + 1] <= 0x9E)
+                if capitalised && (includingSentenceStarts || !sentenceStart) {
+                    var end = index
+                    while end > start && bytes[end - 1] == 0x2D { end -= 1 }
+                    body(array[start..<end])
+                }
+                sentenceStart = false
+            }
+        }
+    }
+
     /// Lowercase: ASCII letters, and Latin-1 capitals À–Þ (C3 80–9E → C3 A0–BE).
     static func lowercased(_ word: ArraySlice<UInt8>) -> [UInt8] {
         var result = Array(word)

@@ -73,12 +73,34 @@ public enum DateParser {
         let trimmed = Substring(Substring(text).trimmingWhitespace())
         guard !trimmed.isEmpty, trimmed.count <= 80 else { return nil }
         if let iso = parseISO(trimmed) { return iso }
-        var tokens = tokenize(trimmed)
-        // Drop a leading weekday and surrounding filler words.
-        tokens.removeAll { token in
-            if case .word(let word) = token { return weekdays.contains(word) || fillers.contains(word) }
-            if case .symbol(let symbol) = token { return symbol == "," || symbol == "|" || symbol == "–" }
-            return false
+        // Comments such as the "(CEST)" after a mail's Date header say nothing the offset does not.
+        var text = Substring(trimmed)
+        if text.last == ")", let open = text.lastIndex(of: "("), open > text.startIndex {
+            text = text[..<open]
+        }
+        let raw = tokenize(text)
+        // Drop weekdays, filler words ("Stand:", "am", "Uhr") and separators; keep "am"/"pm" after a time.
+        var tokens: [Token] = []
+        for (index, token) in raw.enumerated() {
+            let previous = index > 0 ? raw[index - 1] : nil
+            switch token {
+            case .word(let word):
+                let followsTime: Bool = {
+                    guard index >= 3, case .number? = previous, raw[index - 2] == .symbol(":") else { return false }
+                    return true
+                }()
+                if (word == "am" || word == "pm") && followsTime {
+                    tokens.append(token)
+                } else if !(weekdays.contains(word) || fillers.contains(word)) {
+                    tokens.append(token)
+                }
+            case .symbol(let symbol):
+                if symbol == "," || symbol == "|" || symbol == "–" { continue }
+                if symbol == ":", case .word? = previous { continue }  // "Stand:", "Published:"
+                tokens.append(token)
+            case .number:
+                tokens.append(token)
+            }
         }
         return parseTokens(tokens[...])
     }

@@ -22,7 +22,7 @@ public enum LanguageDetector {
 
     /// `de`, `en`, `other` (a language with too few German or English function words), or nil when
     /// the text is too short to tell.
-    public static func detect(_ text: String, sampleWords: Int = 200) -> String? {
+    public static func detect(_ text: String, sampleWords: Int = 150) -> String? {
         var germanHits = 0
         var englishHits = 0
         var words = 0

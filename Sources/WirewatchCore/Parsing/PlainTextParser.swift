@@ -28,7 +28,7 @@ public struct PlainTextParser: Sendable {
         // Header zone: short single lines before the first real paragraph.
         var headerLines: [String] = []
         while let first = blocks.first, first.count <= 3, first.allSatisfy(Self.isHeaderLike),
-            headerLines.count < 8, blocks.count > 1
+            first.count == 1 || Self.paragraphs(first).count > 1, headerLines.count < 8, blocks.count > 1
         {
             headerLines.append(contentsOf: first)
             blocks.removeFirst()
