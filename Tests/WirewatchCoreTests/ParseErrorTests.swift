@@ -288,3 +288,10 @@ struct ParserRobustnessTests {
         }
     }
 }
+
+struct ShortInputTests {
+    @Test func aOneLineNoteIsItsOwnBodyNotAHeading() throws {
+        let article = try ArticleParser().parse(Array("Waiting before the daemon started: 12\n".utf8), fileName: "note.txt")
+        #expect(article.paragraphs == ["Waiting before the daemon started: 12"])
+    }
+}

@@ -95,6 +95,10 @@ public struct ArticleAssembler: Sendable {
                 kept.append(Block(block.kind, text))
             }
         }
+        // Short lines and nothing else (a one-line note): they are the text, not headings.
+        if !kept.contains(where: { $0.kind == .paragraph }) {
+            kept = kept.map { Block(.paragraph, $0.text) }
+        }
         // A heading with nothing after it is furniture (a dangling "Mehr zum Thema").
         while kept.last?.kind == .heading { kept.removeLast() }
         guard kept.contains(where: { $0.kind == .paragraph }) else {
@@ -225,15 +229,27 @@ enum NameTerms {
 
     /// The `count` most frequent values; ties go to the value that occurs first.
     static func mostFrequent(_ values: [UInt64], _ count: Int) -> [UInt64] {
-        let order = values.indices.sorted { values[$0] != values[$1] ? values[$0] < values[$1] : $0 < $1 }
-        var runs: [(value: UInt64, count: Int, first: Int)] = []
-        for index in order {
-            if runs.last?.value == values[index] {
-                runs[runs.count - 1].count += 1
-            } else {
-                runs.append((values[index], 1, index))
-            }
+        var runs: [(value: UInt64, count: Int)] = []
+        for value in values.sorted() {
+            if runs.last?.value == value { runs[runs.count - 1].count += 1 } else { runs.append((value, 1)) }
         }
-        return runs.sorted { $0.count != $1.count ? $0.count > $1.count : $0.first < $1.first }.prefix(count).map(\.value)
+        guard runs.count > count else { return firstOccurrenceOrder(runs.map(\.value), in: values) }
+        runs.sort { $0.count > $1.count }
+        // Everything tied with the last place competes on first occurrence.
+        let cutoff = runs[count - 1].count
+        let sure = runs.prefix { $0.count > cutoff }.map(\.value)
+        let tied = runs.filter { $0.count == cutoff }.map(\.value)
+        return sure + firstOccurrenceOrder(tied, in: values).prefix(count - sure.count)
+    }
+
+    /// `candidates` ordered by where each first occurs in `values`.
+    private static func firstOccurrenceOrder(_ candidates: [UInt64], in values: [UInt64]) -> [UInt64] {
+        let wanted = HashSet64(candidates)
+        var seen: [UInt64] = []
+        for value in values where wanted.contains(value) && !seen.contains(value) {
+            seen.append(value)
+            if seen.count == candidates.count { break }
+        }
+        return seen
     }
 }

@@ -50,6 +50,7 @@ public struct BoilerplateRules: Sendable {
     let creditMarkerBytes: [[UInt8]]
     /// End markers long enough to recognise by their start (footers go on with addresses and links).
     let endMarkerPrefixes: [[UInt8]]
+    let bylinePrefixBytes: [[UInt8]]
 
     public init(
         furniture: Set<String>, teaserMarkers: Set<String>, endMarkers: Set<String>, creditMarkers: [String],
@@ -62,6 +63,7 @@ public struct BoilerplateRules: Sendable {
         self.bylinePrefixes = bylinePrefixes
         self.creditMarkerBytes = creditMarkers.map { Array($0.utf8) }
         self.endMarkerPrefixes = endMarkers.filter { $0.count >= 8 }.map { Array($0.utf8) }
+        self.bylinePrefixBytes = bylinePrefixes.map { Array($0.utf8) }
     }
     static let creditTails: [[UInt8]] = [" / foto", " | foto", "/ photo", "| photo", "/ bild:", "| bild:", "©"].map { Array($0.utf8) }
 
@@ -120,25 +122,25 @@ public struct BoilerplateRules: Sendable {
         // Furniture is short; a long line is prose.
         let length = line.utf8.count
         if length > 200 { return nil }
-        if length <= 200, endMarkerPrefixes.contains(where: { ByteSearch.asciiLowercased(line.utf8.prefix($0.count)) == $0 }) {
-            return .endMarker
-        }
+        let lowered = ByteSearch.asciiLowercased(line.utf8)
+        if endMarkerPrefixes.contains(where: { lowered.starts(with: $0) }) { return .endMarker }
         if length <= 80 {
             let normalised = Self.normalise(line)
             if normalised.isEmpty { return .furniture }
             if furniture.contains(normalised) { return .furniture }
             if teaserMarkers.contains(normalised) { return .teaserMarker }
             if endMarkers.contains(normalised) || line == "-- " || line == "--" { return .endMarker }
-            if let tag = Self.authorTag(line) { return .authorTag(tag) }
+            if lowered.contains(0x2D), let tag = Self.authorTag(line) { return .authorTag(tag) }
         }
         // A credit line is short and names a credit, or ends with one after a slash or a pipe.
-        let bytes = ByteSearch.asciiLowercased(line.utf8)
         if length <= 120 {
-            if creditMarkerBytes.contains(where: { ByteSearch.contains(bytes, $0) }) { return .photoCredit }
-        } else if Self.creditTails.contains(where: { ByteSearch.contains(bytes, $0) }) {
+            if creditMarkerBytes.contains(where: { ByteSearch.contains(lowered, $0) }) { return .photoCredit }
+        } else if Self.creditTails.contains(where: { ByteSearch.contains(lowered, $0) }) {
             return .photoCredit
         }
-        if length <= 80, let byline = byline(line) { return .byline(byline) }
+        if length <= 80, bylinePrefixBytes.contains(where: { lowered.starts(with: $0) }), let byline = byline(line) {
+            return .byline(byline)
+        }
         return nil
     }
 

@@ -79,7 +79,8 @@ public struct PlainTextParser: Sendable {
     static func rawBlocks(_ text: String) -> [[String]] {
         var blocks: [[String]] = []
         var current: [String] = []
-        let bytes = Array(text.utf8)
+        let utf8 = text.utf8
+        let bytes = Array(utf8)
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             var lineStart = 0
@@ -94,12 +95,10 @@ public struct PlainTextParser: Sendable {
                 lineStart = index + 1
                 let line: String
                 if let clean = cleanRange(UnsafeBufferPointer(rebasing: buffer[range])) {
-                    // Already tidy: the text was validated once, so the slice needs no repair pass.
-                    let start = range.lowerBound + clean.lowerBound
-                    line = String(unsafeUninitializedCapacity: clean.count) { target in
-                        _ = target.initialize(from: buffer[start..<(start + clean.count)])
-                        return clean.count
-                    }
+                    // Already tidy: slice the validated string instead of decoding the bytes again.
+                    let from = utf8.index(utf8.startIndex, offsetBy: range.lowerBound + clean.lowerBound)
+                    let to = utf8.index(from, offsetBy: clean.count)
+                    line = String(utf8[from..<to])!
                 } else {
                     line = collapseWhitespace(UnsafeBufferPointer(rebasing: buffer[range]))
                 }
@@ -198,7 +197,10 @@ public struct PlainTextParser: Sendable {
             let title = String(decoding: bytes[(position + needle.count)...], as: UTF8.self).trimmingWhitespace()
             guard !site.isEmpty, !title.isEmpty, site.split(separator: " ").count <= 5 else { continue }
             let key = ArticleAssembler.comparable(title)
-            let repeated = otherLines.contains { $0 != line && ArticleAssembler.comparable($0).starts(with: key) }
+            // Only the start of each other line can repeat the title.
+            let repeated = otherLines.contains { other in
+                other != line && ArticleAssembler.comparable(String(decoding: other.utf8.prefix(title.utf8.count * 2 + 16), as: UTF8.self)).starts(with: key)
+            }
             let siteLike = site.contains(".") && !site.contains(" ") || site.hasSuffix("News") || site.hasSuffix("Times")
             if repeated || siteLike { return (site, title) }
         }
