@@ -31,7 +31,7 @@ struct ParseThroughput: ParsableCommand {
     var text: String = "seeds"
 
     @Option(help: "Runs; the median is reported.")
-    var runs: Int = 5
+    var runs: Int = 9
 
     func run() throws {
         print("machine: \(IngestBenchmark.machineDescription())")
@@ -42,7 +42,7 @@ struct ParseThroughput: ParsableCommand {
             (name: name, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: text + "/" + name))))
         }
         let html = ParseBenchmark.measure(pages, runs: runs, minimumSeconds: 2)
-        let plain = ParseBenchmark.measure(texts, runs: runs, minimumSeconds: 2)
+        let plain = ParseBenchmark.measure(texts, runs: runs, minimumSeconds: 1)
         let htmlBytes = pages.reduce(0) { $0 + $1.bytes.count }
         let textBytes = texts.reduce(0) { $0 + $1.bytes.count }
         print(String(format: "HTML: %d pages, %.1f MB: median %.1f MB/s (target ≥ 25), runs %@", pages.count, Double(htmlBytes) / 1e6, html.median, html.megabytesPerSecond.map { String(format: "%.1f", $0) }.joined(separator: " ")))

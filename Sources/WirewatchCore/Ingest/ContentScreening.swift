@@ -58,10 +58,19 @@ public enum ContentScreening {
         let sample = bytes.prefix(sampleSize)
         if !isUTF16 {
             var controls = 0
-            for (offset, byte) in sample.enumerated() where byte < 0x20 {
-                if byte == 0 { return .binary(evidence: "NUL byte at offset \(offset)") }
-                if byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C { controls += 1 }
+            var zero: Int?
+            bytes.withUnsafeBufferPointer { buffer in
+                for offset in 0..<sample.count {
+                    let byte = buffer[offset]
+                    guard byte < 0x20 else { continue }
+                    if byte == 0 {
+                        zero = offset
+                        return
+                    }
+                    if byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C { controls += 1 }
+                }
             }
+            if let zero { return .binary(evidence: "NUL byte at offset \(zero)") }
             if controls * 20 > sample.count {
                 return .binary(evidence: "\(controls) control bytes in the first \(sample.count)")
             }

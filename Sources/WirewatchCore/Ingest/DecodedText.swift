@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Text decoded from a file's bytes, with the encoding that was used.
 public struct DecodedText: Sendable, Equatable {
     /// The encodings the decoder can recognise without a declaration.
@@ -31,7 +35,8 @@ public struct DecodedText: Sendable, Equatable {
             return DecodedText(text: normaliseLineEnds(utf16(bytes.dropFirst(2), littleEndian: false)), encoding: .utf16BE)
         }
         if let text = String(validating: bytes, as: UTF8.self) {
-            return DecodedText(text: bytes.contains(13) ? normaliseLineEnds(text) : text, encoding: .utf8)
+            let hasCarriageReturn = bytes.withUnsafeBufferPointer { $0.baseAddress.map { memchr($0, 13, bytes.count) != nil } ?? false }
+            return DecodedText(text: hasCarriageReturn ? normaliseLineEnds(text) : text, encoding: .utf8)
         }
         return DecodedText(text: normaliseLineEnds(windows1252(bytes)), encoding: .windows1252)
     }

@@ -122,13 +122,7 @@ public struct ArticleAssembler: Sendable {
         var language = draft.language
         if language == nil {
             // The first paragraphs are enough to tell the language.
-            var sample = ""
-            for paragraph in sections.lazy.flatMap(\.paragraphs) {
-                sample += paragraph
-                sample += "\n"
-                if sample.utf8.count > 2400 { break }
-            }
-            language = LanguageDetector.detect(sample)
+            language = LanguageDetector.detect(paragraphs: sections.lazy.flatMap(\.paragraphs))
             rulesApplied["language"] = "function words"
         }
         return Article(
@@ -164,11 +158,11 @@ public struct ArticleAssembler: Sendable {
     /// names must be known from the lead.
     static func markLeadContinuations(_ sections: inout [Article.Section]) {
         guard sections.count > 1 else { return }
-        let lead = HashSet64(NameTerms.occurrences(sections[0].text))
+        let lead = HashSet64(NameTerms.occurrences(paragraphs: sections[0].paragraphs))
         for index in 1..<sections.count {
             let heading = NameTerms.occurrences(sections[index].heading ?? "", headline: true)
             // Heading names count twice: once as written, once more for being the heading.
-            let top = NameTerms.mostFrequent(heading + heading + NameTerms.occurrences(sections[index].text), 4)
+            let top = NameTerms.mostFrequent(heading + heading + NameTerms.occurrences(paragraphs: sections[index].paragraphs), 4)
             guard !top.isEmpty else { continue }
             let known = top.filter { lead.contains($0) }.count
             sections[index].isLead = known * 2 >= top.count
@@ -198,9 +192,11 @@ public struct ArticleAssembler: Sendable {
     static func comparable(_ text: String) -> [UInt8] {
         var result: [UInt8] = []
         result.reserveCapacity(text.utf8.count)
-        ByteWords.forEach(in: Array(text.utf8)) { word in
-            result += ByteWords.lowercased(word.bytes)
-            return true
+        ByteWords.withBytes(of: text) { bytes in
+            ByteWords.forEach(in: bytes) { word in
+                result += ByteWords.lowercased(word.bytes)
+                return true
+            }
         }
         return result
     }
@@ -213,15 +209,24 @@ enum NameTerms {
     /// Each occurrence of a name-like term, as the hash of its folded form. In a headline every
     /// capitalised word counts.
     static func occurrences(_ text: String, headline: Bool = false) -> [UInt64] {
+        occurrences(paragraphs: [text], headline: headline)
+    }
+
+    /// The same over paragraphs, read in place (each starts a sentence).
+    static func occurrences(paragraphs: [String], headline: Bool = false) -> [UInt64] {
         var names: [UInt64] = []
-        ByteWords.forEachCapitalised(in: Array(text.utf8), includingSentenceStarts: headline) { word in
-            if word.count >= 4 { names.append(key(word)) }
+        for paragraph in paragraphs {
+            ByteWords.withBytes(of: paragraph) { bytes in
+                ByteWords.forEachCapitalised(in: bytes, includingSentenceStarts: headline) { word in
+                    if word.count >= 4 { names.append(key(word)) }
+                }
+            }
         }
         return names
     }
 
     /// The folded form's hash: lowercased, a German genitive/plural `-s` dropped (`Nordkoreas`).
-    static func key(_ word: ArraySlice<UInt8>) -> UInt64 {
+    static func key(_ word: ByteWords.Bytes) -> UInt64 {
         var bytes = word
         if bytes.count > 5, bytes.last == 0x73, bytes[bytes.endIndex - 2] != 0x73 { bytes = bytes.dropLast() }
         return ByteWords.hash(lowercasing: bytes)

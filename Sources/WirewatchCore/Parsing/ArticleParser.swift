@@ -73,7 +73,7 @@ public enum FormatSniffer {
         }
         if head.first == UInt8(ascii: "{") || head.first == UInt8(ascii: "[") { return .json }
         if begins("---\n") || begins("---\r\n") { return .markdown }
-        if lowered.first.map({ $0 >= 0x61 && $0 <= 0x7A }) == true && looksLikeMailHeaders(String(decoding: head, as: UTF8.self)) {
+        if lowered.first.map({ $0 >= 0x61 && $0 <= 0x7A }) == true && looksLikeMailHeaders(Array(head)) {
             return .email
         }
         let name = fileName?.lowercased() ?? ""
@@ -86,10 +86,9 @@ public enum FormatSniffer {
     }
 
     /// Header lines `Name: value` at the top, with at least two of the usual mail headers.
-    static func looksLikeMailHeaders(_ head: String) -> Bool {
+    static func looksLikeMailHeaders(_ bytes: [UInt8]) -> Bool {
         let known: Set<String> = ["from", "to", "subject", "date", "message-id", "mime-version", "content-type", "received", "return-path", "reply-to", "delivered-to", "x-mailer"]
         var hits = 0
-        let bytes = Array(head.utf8)
         var lineStart = 0
         var lines = 0
         while lineStart < bytes.count && lines < 20 {

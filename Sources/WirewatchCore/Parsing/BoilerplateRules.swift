@@ -70,7 +70,7 @@ public struct BoilerplateRules: Sendable {
     /// A line compared against the lists: lowercased (ASCII and Latin-1), whitespace collapsed,
     /// trailing `:`, `»`, `>`, `›`, `…` and `...` removed.
     public static func normalise(_ line: some StringProtocol) -> String {
-        var bytes = ByteWords.lowercased(Array(line.utf8)[...])
+        var bytes = ByteWords.lowercased(line.utf8)
         while let last = bytes.last {
             if last == 0x3A || last == 0x3E || last == 0x20 || last == 0x2E {
                 bytes.removeLast()

@@ -2,8 +2,10 @@
 /// letters and any non-ASCII sequence (umlauts, ß, accented letters), except the typographic
 /// punctuation that news text is full of (quotes, dashes, ellipses, no-break spaces).
 struct ByteWords {
+    typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
     struct Word {
-        var bytes: ArraySlice<UInt8>
+        var bytes: Bytes
         /// The first letter is uppercase (ASCII, or Latin-1 À–Þ).
         var isCapitalised: Bool
         /// Nothing but spaces since the last `.`, `!`, `?`, `:` or line break (or the start).
@@ -26,10 +28,16 @@ struct ByteWords {
         return 0
     }
 
+    /// Runs `body` on the UTF-8 bytes of `text` without copying them when the string is native.
+    static func withBytes<Result>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
     /// Calls `body` for each word; stops when it returns false.
     static func forEach(in array: [UInt8], _ body: (Word) -> Bool) {
         array.withUnsafeBufferPointer { bytes in
-            forEach(in: bytes, array: array, body)
+            forEach(in: bytes, body)
         }
     }
 
@@ -44,7 +52,7 @@ struct ByteWords {
         return 0
     }
 
-    private static func forEach(in bytes: UnsafeBufferPointer<UInt8>, array: [UInt8], _ body: (Word) -> Bool) {
+    static func forEach(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Word) -> Bool) {
         var index = 0
         let count = bytes.count
         var sentenceStart = true
@@ -73,15 +81,15 @@ struct ByteWords {
             while end > start && bytes[end - 1] == 0x2D { end -= 1 }
             let first = bytes[start]
             let capitalised = (first >= 0x41 && first <= 0x5A) || (first == 0xC3 && start + 1 < count && bytes[start + 1] >= 0x80 && bytes[start + 1] <= 0x9E)
-            if !body(Word(bytes: array[start..<end], isCapitalised: capitalised, startsSentence: sentenceStart)) { return }
+            if !body(Word(bytes: bytes[start..<end], isCapitalised: capitalised, startsSentence: sentenceStart)) { return }
             sentenceStart = false
         }
     }
 
     /// Calls `body` with each capitalised word (optionally not those that start a sentence): the
     /// name scan, without the cost of handing every lowercase word to a closure.
-    static func forEachCapitalised(in array: [UInt8], includingSentenceStarts: Bool, _ body: (ArraySlice<UInt8>) -> Void) {
-        array.withUnsafeBufferPointer { bytes in
+    static func forEachCapitalised(in bytes: UnsafeBufferPointer<UInt8>, includingSentenceStarts: Bool, _ body: (Bytes) -> Void) {
+        do {
             var index = 0
             let count = bytes.count
             var sentenceStart = true
@@ -120,7 +128,7 @@ struct ByteWords {
                 if capitalised && (includingSentenceStarts || !sentenceStart) {
                     var end = index
                     while end > start && bytes[end - 1] == 0x2D { end -= 1 }
-                    body(array[start..<end])
+                    body(bytes[start..<end])
                 }
                 sentenceStart = false
             }
@@ -128,7 +136,7 @@ struct ByteWords {
     }
 
     /// Lowercase: ASCII letters, and Latin-1 capitals À–Þ (C3 80–9E → C3 A0–BE).
-    static func lowercased(_ word: ArraySlice<UInt8>) -> [UInt8] {
+    static func lowercased(_ word: some Collection<UInt8>) -> [UInt8] {
         var result = Array(word)
         var index = 0
         while index < result.count {
@@ -145,27 +153,27 @@ struct ByteWords {
     }
 
     /// FNV-1a of lowercased bytes, for set lookups without making strings.
-    static func hash(lowercasing word: ArraySlice<UInt8>) -> UInt64 {
+    static func hash<Bytes: Collection<UInt8>>(lowercasing word: Bytes) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var index = word.startIndex
         while index < word.endIndex {
             var byte = word[index]
             if byte >= 0x41 && byte <= 0x5A {
                 byte |= 0x20
-            } else if byte == 0xC3, index + 1 < word.endIndex {
+            } else if byte == 0xC3, word.index(after: index) < word.endIndex {
                 hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-                index += 1
+                index = word.index(after: index)
                 byte = word[index]
                 if byte >= 0x80 && byte <= 0x9E && byte != 0x97 { byte += 0x20 }
             }
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-            index += 1
+            index = word.index(after: index)
         }
         return hash
     }
 
     static func hash(_ word: String) -> UInt64 {
-        hash(lowercasing: Array(word.utf8)[...])
+        hash(lowercasing: Array(word.utf8))
     }
 }
 

@@ -22,18 +22,26 @@ public enum LanguageDetector {
 
     /// `de`, `en`, `other` (a language with too few German or English function words), or nil when
     /// the text is too short to tell.
-    public static func detect(_ text: String, sampleWords: Int = 150) -> String? {
+    public static func detect(_ text: String, sampleWords: Int = 100) -> String? {
+        detect(paragraphs: [text], sampleWords: sampleWords)
+    }
+
+    /// The same over the first paragraphs of a text, read in place.
+    public static func detect(paragraphs: some Sequence<String>, sampleWords: Int = 100) -> String? {
         var germanHits = 0
         var englishHits = 0
         var words = 0
-        var bytes = Array(text.utf8)
-        if bytes.count > sampleWords * 12 { bytes.removeSubrange((sampleWords * 12)...) }
-        ByteWords.forEach(in: bytes) { word in
-            words += 1
-            let hash = ByteWords.hash(lowercasing: word.bytes)
-            if germanHashes.contains(hash) { germanHits += 1 }
-            if englishHashes.contains(hash) { englishHits += 1 }
-            return words < sampleWords
+        for paragraph in paragraphs {
+            ByteWords.withBytes(of: paragraph) { bytes in
+                ByteWords.forEach(in: bytes) { word in
+                    words += 1
+                    let hash = ByteWords.hash(lowercasing: word.bytes)
+                    if germanHashes.contains(hash) { germanHits += 1 }
+                    if englishHashes.contains(hash) { englishHits += 1 }
+                    return words < sampleWords
+                }
+            }
+            if words >= sampleWords { break }
         }
         guard words >= 5 else { return nil }
         let best = max(germanHits, englishHits)

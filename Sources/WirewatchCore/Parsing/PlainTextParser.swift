@@ -80,8 +80,7 @@ public struct PlainTextParser: Sendable {
         var blocks: [[String]] = []
         var current: [String] = []
         let utf8 = text.utf8
-        let bytes = Array(utf8)
-        bytes.withUnsafeBufferPointer { buffer in
+        ByteWords.withBytes(of: text) { buffer in
             guard let base = buffer.baseAddress else { return }
             var lineStart = 0
             while lineStart <= buffer.count {
@@ -98,7 +97,7 @@ public struct PlainTextParser: Sendable {
                     // Already tidy: slice the validated string instead of decoding the bytes again.
                     let from = utf8.index(utf8.startIndex, offsetBy: range.lowerBound + clean.lowerBound)
                     let to = utf8.index(from, offsetBy: clean.count)
-                    line = String(utf8[from..<to])!
+                    line = String(Substring(utf8[from..<to]))
                 } else {
                     line = collapseWhitespace(UnsafeBufferPointer(rebasing: buffer[range]))
                 }
