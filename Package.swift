@@ -31,7 +31,7 @@ let package = Package(
         // Pure domain logic: no threads, sockets or inotify.
         .target(
             name: "WirewatchCore",
-            dependencies: ["CLibXML2", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CLibXML2", "CStemmer", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // SQLite persistence.

@@ -93,7 +93,14 @@ public final class Daemon: Service, @unchecked Sendable {
             logger.warning("test fault switches are active; this is not a production set-up", metadata: ["faults": "\(faults)"])
         }
         let watcher = try InboxWatcher(root: paths.inbox, settings: liveSettings, queue: queue, logger: logger, faults: faults)
-        let ingestor = Ingestor(paths: paths, settings: liveSettings, store: store, logger: logger, statistics: statistics)
+        let ingestor = Ingestor(
+            paths: paths, settings: liveSettings, dedup: { [self] in configuration.dedup }, store: store,
+            logger: logger, statistics: statistics)
+        do {
+            try ingestor.restoreEngine { [notifier] progress in notifier.status("starting: \(progress)") }
+        } catch {
+            throw StartupError("cannot restore the dedup state from \(paths.database): \(error)")
+        }
         parts.withLock { $0 = Parts(store: store, watcher: watcher, baseline: baseline) }
         let listener: Int32
         if let activated = SocketActivation.listeningSocket(named: "control") {
@@ -121,6 +128,7 @@ public final class Daemon: Service, @unchecked Sendable {
             ])
         await withGracefulShutdownHandler {
             await pipelineThread.finished()
+            ingestor.saveEngineState()
         } onGracefulShutdown: { [self] in
             state.withLock { $0 = .stopping }
             notifier.stopping(status: "stopping: finishing the batch in flight")
@@ -269,6 +277,7 @@ public final class Daemon: Service, @unchecked Sendable {
         logLevel.set(new.logLevel)
         current.withLock { configuration in
             configuration.inbox = new.inbox
+            configuration.dedup = new.dedup
             configuration.logLevel = new.logLevel
         }
         for warning in warnings { logger.warning("\(warning)") }

@@ -16,12 +16,20 @@ public struct AcceptedFile: Sendable, Equatable {
     public var archivePath: String
     /// What the parser made of it.
     public var article: Article?
+    /// What the analyzer made of the article, for the dedup engine.
+    public var profile: ArticleProfile?
+    /// The publisher as counted for distinct sources: the article's source, else its URL's host,
+    /// else the file's feed folder or name.
+    public var sourceKey: String?
 
     public init(
         claimID: ClaimID, originalName: String, size: Int64, contentHash: ContentHash, text: DecodedText,
-        arrivedAt: Double, processedAt: Double, archivePath: String, article: Article? = nil
+        arrivedAt: Double, processedAt: Double, archivePath: String, article: Article? = nil,
+        profile: ArticleProfile? = nil, sourceKey: String? = nil
     ) {
         self.article = article
+        self.profile = profile
+        self.sourceKey = sourceKey
         self.claimID = claimID
         self.originalName = originalName
         self.size = size
@@ -121,6 +129,15 @@ public struct StoredArticle: Sendable, Equatable {
     public var format: String?
     public var body: String?
     public var sectionCount: Int
+    /// The dedup decision (nil before it is made).
+    public var decision: DedupDecision.Kind?
+    public var eventID: Int64?
+    /// The article whose normalised body this one repeats.
+    public var duplicateOf: Int64?
+    /// The article this one copies with edits.
+    public var nearDuplicateOf: Int64?
+    /// Seconds since 1970 when it first arrived.
+    public var firstSeen: Double
 }
 
 /// A committed file, as read back.

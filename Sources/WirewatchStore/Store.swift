@@ -16,7 +16,7 @@ public struct StoreError: Error, CustomStringConvertible {
 /// Writes come from one pipeline; readers (CLI, status) may read concurrently.
 public final class Store: Sendable {
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public init(path: String) throws(StoreError) {
@@ -97,6 +97,52 @@ public final class Store: Sendable {
                     CREATE INDEX article_published_at ON article(published_at);
                     """)
         }
+        migrator.registerMigration("v3: dedup decisions, events, shared passages, engine state") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE article ADD COLUMN body_key TEXT;
+                    ALTER TABLE article ADD COLUMN source_key TEXT;
+                    ALTER TABLE article ADD COLUMN event_id INTEGER;
+                    ALTER TABLE article ADD COLUMN duplicate_of INTEGER;
+                    ALTER TABLE article ADD COLUMN near_duplicate_of INTEGER;
+                    ALTER TABLE article ADD COLUMN decision TEXT;
+                    ALTER TABLE article ADD COLUMN evidence TEXT;
+                    CREATE INDEX article_body_key ON article(body_key);
+                    CREATE INDEX article_event ON article(event_id);
+                    CREATE INDEX article_first_seen ON article(first_seen);
+                    CREATE TABLE event (
+                        id INTEGER PRIMARY KEY,
+                        title TEXT,
+                        first_seen REAL NOT NULL,
+                        last_seen REAL NOT NULL,
+                        published_start REAL,
+                        published_end REAL,
+                        article_count INTEGER NOT NULL,
+                        source_count INTEGER NOT NULL,
+                        top_names TEXT NOT NULL
+                    );
+                    CREATE INDEX event_last_seen ON event(last_seen);
+                    CREATE TABLE event_source (
+                        event_id INTEGER NOT NULL REFERENCES event(id),
+                        source TEXT NOT NULL,
+                        first_article_id INTEGER NOT NULL REFERENCES article(id),
+                        first_seen REAL NOT NULL,
+                        PRIMARY KEY (event_id, source)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE shared_passage (
+                        article_id INTEGER NOT NULL REFERENCES article(id),
+                        other_article_id INTEGER NOT NULL REFERENCES article(id),
+                        text TEXT NOT NULL
+                    );
+                    CREATE INDEX shared_passage_article ON shared_passage(article_id);
+                    CREATE INDEX shared_passage_other ON shared_passage(other_article_id);
+                    CREATE TABLE engine_state (
+                        name TEXT PRIMARY KEY,
+                        watermark INTEGER NOT NULL,
+                        data BLOB NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 
@@ -118,16 +164,37 @@ public final class Store: Sendable {
     /// ``IngestionResult/alreadyRecorded(_:)`` and not written again, which makes a replay after a
     /// crash harmless.
     public func record(_ batch: [IngestionRecord]) throws(StoreError) -> [IngestionResult] {
+        try record(batch, engine: nil).results
+    }
+
+    /// A committed batch: each record's result, and the dedup decision of each new article.
+    public struct RecordedBatch: Sendable {
+        public var results: [IngestionResult]
+        /// By article id.
+        public var decisions: [Int64: DedupDecision]
+    }
+
+    /// Commits a batch of outcomes in one transaction, deciding each new article with `engine`
+    /// (exact or near duplicate, event) in the same transaction, so the store and the engine agree
+    /// on every committed article. If the commit fails, the engine has seen articles the store has
+    /// not: rebuild it with ``restore(configuration:analyzer:progress:)``.
+    public func record(_ batch: [IngestionRecord], engine: DedupEngine?) throws(StoreError) -> RecordedBatch {
         do {
             return try pool.write { db in
-                try batch.map { record in try Self.record(record, in: db) }
+                var decisions: [Int64: DedupDecision] = [:]
+                let results = try batch.map { record in
+                    try Self.record(record, in: db, engine: engine) { decisions[$0.articleID] = $0 }
+                }
+                return RecordedBatch(results: results, decisions: decisions)
             }
         } catch {
             throw StoreError(operation: "commit \(batch.count) files", path: path, underlying: error)
         }
     }
 
-    private static func record(_ record: IngestionRecord, in db: Database) throws -> IngestionResult {
+    private static func record(
+        _ record: IngestionRecord, in db: Database, engine: DedupEngine?, decided: (DedupDecision) -> Void
+    ) throws -> IngestionResult {
         if let disposition = try disposition(of: record.claimID, in: db) {
             return .alreadyRecorded(disposition)
         }
@@ -160,6 +227,16 @@ public final class Store: Sendable {
                         article.map { Self.sectionsJSON($0.sections) }, article.map { Self.rulesJSON($0.rules) },
                     ])
                 articleID = db.lastInsertedRowID
+                if let engine, let profile = file.profile, let article {
+                    let decision = engine.add(
+                        DedupEngine.Input(
+                            articleID: articleID, profile: profile, arrival: file.arrivedAt,
+                            source: file.sourceKey ?? file.originalName, title: article.title,
+                            segments: ArticleAnalyzer.segments(of: article)),
+                        olderBodyKey: { key in try? Self.articleWithBodyKey(key, in: db) })
+                    try Self.write(decision, bodyKey: profile.bodyKey, sourceKey: file.sourceKey, in: db)
+                    decided(decision)
+                }
             }
             let duplicateOf: Int64? = existing?["first_file_id"]
             try db.execute(
@@ -287,7 +364,10 @@ public final class Store: Sendable {
                 return StoredArticle(
                     id: row["id"], title: row["title"], source: row["source"], published: row["published"],
                     language: row["language"], author: row["author"], url: row["url"], format: row["format"],
-                    body: row["body"], sectionCount: sections?.count ?? 0)
+                    body: row["body"], sectionCount: sections?.count ?? 0,
+                    decision: (row["decision"] as String?).flatMap(DedupDecision.Kind.init(rawValue:)),
+                    eventID: row["event_id"], duplicateOf: row["duplicate_of"], nearDuplicateOf: row["near_duplicate_of"],
+                    firstSeen: row["first_seen"])
             }
         } catch {
             throw StoreError(operation: "read article \(id)", path: path, underlying: error)

@@ -15,7 +15,7 @@ struct Wirewatch: ParsableCommand {
             Exit status: 0 success, 1 failure, 4 permission denied, 7 daemon not running.
             """,
         version: WirewatchInterface.version,
-        subcommands: [Status.self, Reload.self, Parse.self, Stats.self])
+        subcommands: [Status.self, Reload.self, Parse.self, Analyze.self, Explain.self, Stats.self])
 }
 
 /// Options shared by every command that talks to the daemon.

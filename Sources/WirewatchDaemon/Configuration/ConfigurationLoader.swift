@@ -1,4 +1,5 @@
 import Logging
+import WirewatchCore
 
 /// One thing wrong with a configuration file, with the key and line it concerns.
 public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible {
@@ -76,7 +77,7 @@ private struct Reader {
 
     mutating func read(_ root: TOMLTable) -> DaemonConfiguration {
         var configuration = DaemonConfiguration.default
-        rejectUnknown(in: root, prefix: "", known: ["paths", "inbox", "log"])
+        rejectUnknown(in: root, prefix: "", known: ["paths", "inbox", "dedup", "log"])
         if let paths = table(root, "paths", prefix: "") {
             rejectUnknown(
                 in: paths, prefix: "paths.",
@@ -140,6 +141,9 @@ private struct Reader {
                 }
             }
         }
+        if let dedup = table(root, "dedup", prefix: "") {
+            readDedup(dedup, into: &configuration.dedup)
+        }
         if let log = table(root, "log", prefix: "") {
             rejectUnknown(in: log, prefix: "log.", known: ["level"])
             if let value = log["level"] {
@@ -153,6 +157,70 @@ private struct Reader {
         }
         checkLayout(configuration.paths, root: root)
         return configuration
+    }
+
+    private mutating func readDedup(_ table: TOMLTable, into dedup: inout DedupConfiguration) {
+        let durations: [(String, WritableKeyPath<DedupConfiguration, Double>)] = [
+            ("window", \.window), ("near_duplicate_horizon", \.nearDuplicateHorizon),
+        ]
+        let fractions: [(String, WritableKeyPath<DedupConfiguration, Double>)] = [
+            ("near_duplicate_similarity", \.nearDuplicateSimilarity),
+            ("near_duplicate_containment", \.nearDuplicateContainment), ("event_similarity", \.eventSimilarity),
+        ]
+        let weights: [(String, WritableKeyPath<DedupConfiguration, Double>)] = [
+            ("content_weight", \.contentWeight), ("names_weight", \.namesWeight), ("numbers_weight", \.numbersWeight),
+        ]
+        let counts: [(String, WritableKeyPath<DedupConfiguration, Int>, Int)] = [
+            ("maximum_recent_articles", \.maximumRecentArticles, 1000),
+            ("maximum_open_events", \.maximumOpenEvents, 1000),
+        ]
+        rejectUnknown(
+            in: table, prefix: "dedup.",
+            known: Set(durations.map(\.0) + fractions.map(\.0) + weights.map(\.0) + counts.map(\.0)))
+        for (key, path) in durations {
+            guard let value = table[key], let duration = duration(value, key: "dedup." + key) else { continue }
+            let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            if seconds < 60 || seconds > 365 * 86_400 {
+                problem("dedup." + key, value.line, "must be between 1m and 365d")
+            } else {
+                dedup[keyPath: path] = seconds
+            }
+        }
+        for (key, path) in fractions {
+            guard let value = table[key] else { continue }
+            if let number = number(value), number > 0, number <= 1 {
+                dedup[keyPath: path] = number
+            } else {
+                problem("dedup." + key, value.line, "must be a number above 0 and at most 1, such as 0.5")
+            }
+        }
+        for (key, path) in weights {
+            guard let value = table[key] else { continue }
+            if let number = number(value), number >= 0, number <= 100 {
+                dedup[keyPath: path] = number
+            } else {
+                problem("dedup." + key, value.line, "must be a number from 0 to 100 (weights are relative to each other)")
+            }
+        }
+        if dedup.contentWeight + dedup.namesWeight + dedup.numbersWeight <= 0 {
+            problem("dedup.content_weight", table["content_weight"]?.line, "the three weights must not all be 0")
+        }
+        for (key, path, minimum) in counts {
+            guard let value = table[key] else { continue }
+            if case .integer(let count) = value.kind, count >= minimum, count <= 100_000_000 {
+                dedup[keyPath: path] = Int(count)
+            } else {
+                problem("dedup." + key, value.line, "must be an integer from \(minimum) to 100000000")
+            }
+        }
+    }
+
+    private func number(_ value: TOMLValue) -> Double? {
+        switch value.kind {
+        case .integer(let number): Double(number)
+        case .float(let number) where number.isFinite: number
+        default: nil
+        }
     }
 
     /// Folders the daemon moves files between must be distinct and outside the inbox, or the daemon

@@ -1,10 +1,15 @@
 import Logging
+import WirewatchCore
 
 /// A readable account of the configuration in effect, for `--check-config` and the start-up log.
 public enum ConfigurationSummary {
     public static func describe(_ configuration: DaemonConfiguration) -> String {
         let paths = configuration.paths
         let inbox = configuration.inbox
+        let dedup = configuration.dedup
+        func hours(_ seconds: Double) -> String {
+            seconds.truncatingRemainder(dividingBy: 3600) == 0 ? "\(Int(seconds / 3600))h" : "\(Int(seconds))s"
+        }
         return """
             paths.inbox           \(paths.inbox)
             paths.processing      \(paths.processing)
@@ -19,6 +24,16 @@ public enum ConfigurationSummary {
             inbox.stability_delay \(Units.format(inbox.stabilityDelay))
             inbox.rescan_interval \(Units.format(inbox.rescanInterval))
             inbox.batch_size      \(inbox.batchSize)
+            dedup.window                     \(hours(dedup.window))
+            dedup.near_duplicate_horizon     \(hours(dedup.nearDuplicateHorizon))
+            dedup.near_duplicate_similarity  \(dedup.nearDuplicateSimilarity)
+            dedup.near_duplicate_containment \(dedup.nearDuplicateContainment)
+            dedup.event_similarity           \(dedup.eventSimilarity)
+            dedup.content_weight             \(dedup.contentWeight)
+            dedup.names_weight               \(dedup.namesWeight)
+            dedup.numbers_weight             \(dedup.numbersWeight)
+            dedup.maximum_recent_articles    \(dedup.maximumRecentArticles)
+            dedup.maximum_open_events        \(dedup.maximumOpenEvents)
             log.level             \(configuration.logLevel.rawValue)
             """
     }

@@ -1,4 +1,5 @@
 import Logging
+import WirewatchCore
 
 /// Everything `wirewatchd` can be told in its configuration file. Defaults are the layout of a
 /// systemd installation (see `config/wirewatch.toml`).
@@ -71,12 +72,18 @@ public struct DaemonConfiguration: Sendable, Equatable {
 
     public var paths: Paths
     public var inbox: Inbox
+    /// How articles are recognised as copies and grouped into events.
+    public var dedup: DedupConfiguration
     /// The lowest level that is logged.
     public var logLevel: Logger.Level
 
-    public init(paths: Paths = .systemDefault, inbox: Inbox = .default, logLevel: Logger.Level = .info) {
+    public init(
+        paths: Paths = .systemDefault, inbox: Inbox = .default, dedup: DedupConfiguration = DedupConfiguration(),
+        logLevel: Logger.Level = .info
+    ) {
         self.paths = paths
         self.inbox = inbox
+        self.dedup = dedup
         self.logLevel = logLevel
     }
 

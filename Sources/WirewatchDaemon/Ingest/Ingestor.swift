@@ -20,18 +20,83 @@ final class Ingestor: @unchecked Sendable {
     private let store: Store
     private let logger: Logger
     private var random = SystemRandomNumberGenerator()
-    private var parser: ArticleParser { ArticleParser(maximumSize: Int(settings.maxFileSize)) }
     /// Claimed files whose commit failed even after retries; tried again with the next batch.
     private var stranded: [Claimed] = []
     let statistics: IngestStatistics
+    private let analyzer = ArticleAnalyzer()
+    private let analyzers = AnalyzerPool()
+    /// Decides duplicates and events; rebuilt from the store when a commit failed after it decided.
+    private var engine: DedupEngine?
+    private var dedupConfiguration: DedupConfiguration
+    private var engineNeedsRestore = false
+    /// Original articles decided since the term statistics were last saved.
+    private var originalsSinceSnapshot = 0
+    static let snapshotEvery = 10_000
 
-    init(paths: DaemonConfiguration.Paths, settings: LiveSettings, store: Store, logger: Logger, statistics: IngestStatistics) {
+    /// The dedup settings in force (a reload may change them).
+    private let liveDedup: @Sendable () -> DedupConfiguration
+
+    init(
+        paths: DaemonConfiguration.Paths, settings: LiveSettings, dedup: @escaping @Sendable () -> DedupConfiguration,
+        store: Store, logger: Logger, statistics: IngestStatistics
+    ) {
         self.paths = paths
         self.liveSettings = settings
         self.settings = settings.current
+        self.liveDedup = dedup
+        self.dedupConfiguration = dedup()
         self.store = store
         self.logger = logger
         self.statistics = statistics
+    }
+
+    // MARK: Dedup engine
+
+    /// Builds the dedup engine from the store (term statistics, recent articles, open events) and
+    /// decides articles stored without a decision. Throws when the store cannot be read.
+    func restoreEngine(progress: (String) -> Void = { _ in }) throws(StoreError) {
+        let (engine, restoration) = try store.restore(configuration: dedupConfiguration, analyzer: analyzer, progress: progress)
+        self.engine = engine
+        engineNeedsRestore = false
+        logger.info(
+            "dedup engine ready",
+            metadata: [
+                "replayed": "\(restoration.replayed)", "counted": "\(restoration.counted)",
+                "decided": "\(restoration.decided)", "seconds": "\(String(format: "%.2f", restoration.seconds))",
+                "events_open": "\(engine.openEventCount)",
+            ])
+    }
+
+    /// New thresholds (after a reload) apply from the next batch.
+    private func applyDedupSettings() {
+        let current = liveDedup()
+        guard current != dedupConfiguration else { return }
+        dedupConfiguration = current
+        engine?.configuration = current
+    }
+
+    /// Saves the term statistics so the next start replays little (at shutdown, and every
+    /// ``snapshotEvery`` originals).
+    func saveEngineState() {
+        guard let engine, !engineNeedsRestore else { return }
+        do {
+            try store.saveStatistics(engine.statistics, watermark: try store.lastArticleID())
+            originalsSinceSnapshot = 0
+        } catch {
+            logger.warning("cannot save the term statistics; the next start replays more", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func restoreEngineIfNeeded() -> Bool {
+        guard engineNeedsRestore || engine == nil else { return true }
+        do {
+            try restoreEngine()
+            return true
+        } catch {
+            statistics.lastError.set("\(error)")
+            logger.error("cannot rebuild the dedup engine; files wait in processing", metadata: ["error": "\(error)"])
+            return false
+        }
     }
 
     /// A claimed file on its way through the pipeline.
@@ -132,6 +197,11 @@ final class Ingestor: @unchecked Sendable {
 
     /// Decides, commits and moves a batch of claimed files.
     private func finish(_ batch: [Claimed]) {
+        applyDedupSettings()
+        guard restoreEngineIfNeeded() else {
+            stranded.append(contentsOf: batch)
+            return
+        }
         let known: [ClaimID: ClaimDisposition]
         do {
             known = try withStoreRetry { () throws(StoreError) in try store.dispositions(of: batch.map(\.name.claimID)) }
@@ -139,34 +209,56 @@ final class Ingestor: @unchecked Sendable {
             stranded.append(contentsOf: batch)
             return
         }
-        var reserved: Set<String> = []
-        var records: [IngestionRecord] = []
         var pendingFiles: [Claimed] = []
         for file in batch {
             if let disposition = known[file.name.claimID] {
                 move(file, to: disposition, outcome: .alreadyRecorded(disposition))
                 continue
             }
-            records.append(evaluate(file, reserved: &reserved))
             pendingFiles.append(file)
         }
-        guard !records.isEmpty else { return }
-        let results: [IngestionResult]
+        guard !pendingFiles.isEmpty else { return }
+        let limit = settings.maxFileSize
+        let evaluations = ArticleIntake.concurrently(
+            pendingFiles.map { ($0.processingPath, FileSystem.baseName(of: $0.name.originalName)) }, analyzers: analyzers
+        ) { file, analyzer in
+            Self.evaluate(file.0, fileName: file.1, maximumSize: limit, analyzer: analyzer)
+        }
+        var reserved: Set<String> = []
+        var records: [IngestionRecord] = []
+        for (file, evaluation) in zip(pendingFiles, evaluations) {
+            records.append(record(for: file, evaluation, reserved: &reserved))
+        }
+        let recorded: Store.RecordedBatch
         do {
-            results = try withStoreRetry { () throws(StoreError) in try store.record(records) }
+            recorded = try withStoreRetry { () throws(StoreError) in
+                // A failed attempt may have left decisions in the engine that the store rolled back.
+                if engineNeedsRestore { try restoreEngine() }
+                engineNeedsRestore = true
+                let recorded = try store.record(records, engine: engine)
+                engineNeedsRestore = false
+                return recorded
+            }
         } catch {
             stranded.append(contentsOf: pendingFiles)
             return
         }
-        for (index, result) in results.enumerated() {
+        for (index, result) in recorded.results.enumerated() {
             let file = pendingFiles[index]
             switch (records[index], result) {
+            case (.accepted(let accepted), .stored(_, let articleID)):
+                let decision = recorded.decisions[articleID]
+                if decision?.kind == .sameEvent || decision?.kind == .newEvent { originalsSinceSnapshot += 1 }
+                move(
+                    file, to: .archived(path: accepted.archivePath), outcome: result, article: accepted.article,
+                    decision: decision)
             case (.accepted(let accepted), _):
                 move(file, to: .archived(path: accepted.archivePath), outcome: result, article: accepted.article)
             case (.rejected(let rejected), _):
                 move(file, to: .failed(rejected), outcome: result)
             }
         }
+        if originalsSinceSnapshot >= Self.snapshotEvery { saveEngineState() }
     }
 
     /// Retries a store operation with backoff while the daemon runs; files wait in `processing/`.
@@ -188,47 +280,56 @@ final class Ingestor: @unchecked Sendable {
         }
     }
 
-    /// Reads and screens one claimed file.
-    private func evaluate(_ file: Claimed, reserved: inout Set<String>) -> IngestionRecord {
-        let now = Clock.wallSeconds()
-        func reject(_ code: String, _ reason: String, size: Int64?) -> IngestionRecord {
-            .rejected(
-                RejectedFile(
-                    claimID: file.name.claimID, originalName: file.name.originalName, size: size, reasonCode: code,
-                    reason: reason, arrivedAt: file.arrivedAt, failedAt: now,
-                    failedPath: destination(in: paths.failed, for: file, reserved: &reserved, suffix: ".error.json")))
-        }
+    /// What reading, screening, parsing and analysing one claimed file gave (done in parallel).
+    enum Evaluation: Sendable {
+        case article(Article, ArticleProfile, size: Int64, contentHash: ContentHash, text: DecodedText)
+        case rejected(code: String, reason: String, size: Int64?)
+    }
+
+    /// Reads one claimed file without following links or blocking, then takes it in.
+    static func evaluate(_ path: String, fileName: String, maximumSize: Int64, analyzer: ArticleAnalyzer) -> Evaluation {
         let outcome: FileSystem.ReadOutcome
         do {
-            outcome = try FileSystem.read(file.processingPath, limit: settings.maxFileSize)
+            outcome = try FileSystem.read(path, limit: maximumSize)
         } catch {
-            return reject("unreadable", "the file cannot be read: \(String(cString: strerror(error.errno)))", size: nil)
+            return .rejected(code: "unreadable", reason: "the file cannot be read: \(String(cString: strerror(error.errno)))", size: nil)
         }
         switch outcome {
         case .notRegular(let kind):
             let code = kind == .symlink ? "symlink" : "not-regular"
             let what = kind == .symlink ? "a symbolic link (never followed)" : "a \(kind.description), not a regular file"
-            return reject(code, "the inbox entry is \(what)", size: nil)
+            return .rejected(code: code, reason: "the inbox entry is \(what)", size: nil)
         case .tooLarge(let size):
-            let rejection = ContentRejection.tooLarge(size: size, limit: settings.maxFileSize)
-            return reject(rejection.code, rejection.description, size: size)
+            let rejection = ContentRejection.tooLarge(size: size, limit: maximumSize)
+            return .rejected(code: rejection.code, reason: rejection.description, size: size)
         case .bytes(let bytes):
-            if let rejection = ContentScreening.rejection(for: bytes, limit: settings.maxFileSize) {
-                return reject(rejection.code, rejection.description, size: Int64(bytes.count))
+            switch ArticleIntake.evaluate(bytes, fileName: fileName, maximumSize: maximumSize, analyzer: analyzer) {
+            case .article(let article, let profile, let hash, let text):
+                return .article(article, profile, size: Int64(bytes.count), contentHash: hash, text: text)
+            case .rejected(let code, let reason):
+                return .rejected(code: code, reason: reason, size: Int64(bytes.count))
             }
-            let article: Article
-            do {
-                article = try parser.parse(bytes, fileName: FileSystem.baseName(of: file.name.originalName))
-            } catch {
-                return reject(error.code.rawValue, error.message, size: Int64(bytes.count))
-            }
+        }
+    }
+
+    /// The record of one evaluated file, with its archive or failed path reserved.
+    private func record(for file: Claimed, _ evaluation: Evaluation, reserved: inout Set<String>) -> IngestionRecord {
+        let now = Clock.wallSeconds()
+        switch evaluation {
+        case .rejected(let code, let reason, let size):
+            return .rejected(
+                RejectedFile(
+                    claimID: file.name.claimID, originalName: file.name.originalName, size: size, reasonCode: code,
+                    reason: reason, arrivedAt: file.arrivedAt, failedAt: now,
+                    failedPath: destination(in: paths.failed, for: file, reserved: &reserved, suffix: ".error.json")))
+        case .article(let article, let profile, let size, let hash, let text):
             let dated = paths.archive + "/" + Clock.utcDate(now)
             return .accepted(
                 AcceptedFile(
-                    claimID: file.name.claimID, originalName: file.name.originalName, size: Int64(bytes.count),
-                    contentHash: ContentHash(of: bytes), text: DecodedText.decode(bytes), arrivedAt: file.arrivedAt,
-                    processedAt: now, archivePath: destination(in: dated, for: file, reserved: &reserved, suffix: ""),
-                    article: article))
+                    claimID: file.name.claimID, originalName: file.name.originalName, size: size, contentHash: hash,
+                    text: text, arrivedAt: file.arrivedAt, processedAt: now,
+                    archivePath: destination(in: dated, for: file, reserved: &reserved, suffix: ""), article: article,
+                    profile: profile, sourceKey: SourceKey.of(article, fileName: file.name.originalName)))
         }
     }
 
@@ -245,7 +346,10 @@ final class Ingestor: @unchecked Sendable {
     }
 
     /// Moves a committed file where it belongs and logs the outcome (one line per file).
-    private func move(_ file: Claimed, to disposition: ClaimDisposition, outcome: IngestionResult, article: Article? = nil) {
+    private func move(
+        _ file: Claimed, to disposition: ClaimDisposition, outcome: IngestionResult, article: Article? = nil,
+        decision: DedupDecision? = nil
+    ) {
         let elapsed = Double(Clock.monotonicNanoseconds() &- file.claimedAt) / 1e6
         var metadata: Logger.Metadata = [
             "file": "\(file.name.originalName)",
@@ -282,6 +386,14 @@ final class Ingestor: @unchecked Sendable {
                 metadata["title"] = "\(article.title ?? "")"
                 metadata["format"] = "\(article.format.rawValue)"
                 metadata["language"] = "\(article.language ?? "?")"
+            }
+            if let decision {
+                metadata["decision"] = "\(decision.kind.rawValue)"
+                metadata["event_id"] = "\(decision.eventID)"
+                if let original = decision.duplicateOf ?? decision.nearDuplicateOf { metadata["copy_of"] = "\(original)" }
+                if let similarity = decision.evidence.similarity {
+                    metadata["similarity"] = "\(String(format: "%.3f", similarity.combined))"
+                }
             }
             logger.info("stored", metadata: metadata)
         case .exactDuplicate(_, let articleID, let first):

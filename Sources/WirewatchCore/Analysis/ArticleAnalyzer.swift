@@ -1,0 +1,286 @@
+import Crypto
+
+/// Turns an ``Article`` into the ``ArticleProfile`` the dedup engine compares.
+///
+/// Owns its stemmers and scratch buffers, so it is cheap to call repeatedly but must not be
+/// shared between threads: give each worker its own.
+public final class ArticleAnalyzer {
+    private var tokenizer = Tokenizer()
+    private var stemmers: [String: Stemmer] = [:]
+
+    /// Shingles are runs of this many words.
+    static let shingleWords = 4
+    /// Sentences shorter than this are too common to be evidence of copying.
+    static let minimumSentenceWords = 6
+
+    public init() {}
+
+    /// The article's text segments as locations refer to them: the title (or empty), then every
+    /// paragraph of the body.
+    public static func segments(of article: Article) -> [String] {
+        [article.title ?? ""] + article.paragraphs
+    }
+
+    public func profile(_ article: Article) -> ArticleProfile {
+        let language = article.language == "de" || article.language == "en" ? article.language : nil
+        var builder = ProfileBuilder(
+            stemmer: language.flatMap { stemmer(for: $0) }, stops: StopWords.hashes(for: language),
+            german: language == "de")
+        builder.scan(article.title ?? "", isTitle: true, isLead: true, tokenizer: &tokenizer)
+        for section in article.sections {
+            for paragraph in section.paragraphs {
+                builder.scan(paragraph, isTitle: false, isLead: section.isLead, tokenizer: &tokenizer)
+            }
+        }
+        return builder.finish(language: language, published: article.published.map(TimeSpan.init))
+    }
+
+    private func stemmer(for language: String) -> Stemmer? {
+        if let existing = stemmers[language] { return existing }
+        let created = Stemmer(language: language, space: ArticleProfile.Space.content.rawValue)
+        stemmers[language] = created
+        return created
+    }
+
+    /// The stem of a word as text, for tests and evidence.
+    func stem(_ word: String, language: String) -> String {
+        stemmer(for: language)?.stem(word) ?? word
+    }
+
+    /// Ends in a vowel and `s` (`-as`, `-os`), long enough not to be a short native word.
+    static func hasGenitiveS(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = word.count
+        guard count >= 5, word[word.endIndex - 1] == 0x73 else { return false }
+        let before = word[word.endIndex - 2]
+        return before == 0x61 || before == 0x6F
+    }
+
+    /// Sorted distinct terms with their counts and first locations.
+    static func counted(_ occurrences: [Occurrence]) -> [ArticleProfile.Term] {
+        guard !occurrences.isEmpty else { return [] }
+        // A stable order: by hash, then by position.
+        let sorted = occurrences.sorted { lhs, rhs in
+            lhs.hash != rhs.hash ? lhs.hash < rhs.hash : lhs.order < rhs.order
+        }
+        var terms: [ArticleProfile.Term] = []
+        terms.reserveCapacity(sorted.count)
+        for occurrence in sorted {
+            if let last = terms.last, last.hash == occurrence.hash {
+                terms[terms.count - 1].count += 1
+            } else {
+                terms.append(ArticleProfile.Term(hash: occurrence.hash, count: 1, location: occurrence.location))
+            }
+        }
+        return terms
+    }
+
+    struct Occurrence {
+        var hash: UInt64
+        var location: TextLocation
+        var order: Int32
+    }
+}
+
+/// Collects one article's features, segment by segment.
+private struct ProfileBuilder {
+    let stemmer: Stemmer?
+    let stops: HashSet64
+    let german: Bool
+
+    var content: [ArticleAnalyzer.Occurrence] = []
+    var names: [ArticleAnalyzer.Occurrence] = []
+    var numbers: [ArticleAnalyzer.Occurrence] = []
+    var shingles: [UInt64] = []
+    var sentences: [ArticleProfile.Sentence] = []
+    var window: [UInt64] = []
+    var words = 0
+    var order: Int32 = 0
+    var sha = SHA256()
+    var segment: Int32 = 0
+
+    // Per segment: the previous name-like word (for pairs such as `kim jong`) and a capitalised
+    // sentence start that becomes a name if a name follows it.
+    var previousName: UInt64?
+    var previousNameEnd = -1
+    var previousNameStart = -1
+    var pendingStart: (hash: UInt64, start: Int, end: Int)?
+    // The sentence being read.
+    var sentenceKey: UInt64 = 0
+    var sentenceWords = 0
+    /// The smallest word 4-gram hashes of the sentence (its sketch) and the last words read.
+    var sentenceSketch: [UInt64] = []
+    var sentenceWindow: [UInt64] = []
+    var sentenceStart = 0
+    var sentenceEnd = 0
+    var currentSentence = -1
+
+    static let separator: [UInt8] = [0x20]
+
+    init(stemmer: Stemmer?, stops: HashSet64, german: Bool) {
+        self.stemmer = stemmer
+        self.stops = stops
+        self.german = german
+        content.reserveCapacity(512)
+        shingles.reserveCapacity(1024)
+    }
+
+    mutating func scan(_ text: String, isTitle: Bool, isLead: Bool, tokenizer: inout Tokenizer) {
+        defer { segment += 1 }
+        guard !text.isEmpty else { return }
+        previousName = nil
+        previousNameEnd = -1
+        previousNameStart = -1
+        pendingStart = nil
+        currentSentence = -1
+        sentenceWords = 0
+        sentenceKey = 0
+        ByteWords.withBytes(of: text) { bytes in
+            tokenizer.tokens(in: bytes) { token in
+                take(token, isTitle: isTitle, isLead: isLead)
+            }
+        }
+        if !isTitle { closeSentence() }
+    }
+
+    private mutating func closeSentence() {
+        if sentenceWords >= ArticleAnalyzer.minimumSentenceWords {
+            sentences.append(
+                ArticleProfile.Sentence(
+                    key: sentenceKey, sketch: sentenceSketch,
+                    location: TextLocation(segment: segment, start: Int32(sentenceStart), end: Int32(sentenceEnd)),
+                    words: sentenceWords))
+        }
+        sentenceKey = 0
+        sentenceWords = 0
+        sentenceSketch.removeAll(keepingCapacity: true)
+        sentenceWindow.removeAll(keepingCapacity: true)
+    }
+
+    /// Keeps the sentence's smallest 4-gram hashes: two sentences that share most of their wording
+    /// share most of these (the chance of each is the Jaccard similarity of their 4-gram sets).
+    private mutating func sketch(_ wordHash: UInt64) {
+        sentenceWindow.append(wordHash)
+        if sentenceWindow.count > ArticleAnalyzer.shingleWords { sentenceWindow.removeFirst() }
+        guard sentenceWindow.count == ArticleAnalyzer.shingleWords else { return }
+        var gram: UInt64 = 0x1319_8a2e_0370_7344
+        for word in sentenceWindow { gram = TermHash.combine(gram, word) }
+        if sentenceSketch.contains(gram) { return }
+        if sentenceSketch.count < ArticleProfile.Sentence.sketchSize {
+            sentenceSketch.append(gram)
+            sentenceSketch.sort()
+        } else if gram < sentenceSketch[sentenceSketch.count - 1] {
+            sentenceSketch[sentenceSketch.count - 1] = gram
+            sentenceSketch.sort()
+        }
+    }
+
+    private mutating func take(_ token: Tokenizer.Token, isTitle: Bool, isLead: Bool) {
+        let folded = token.folded
+        let wordHash = ByteWords.hash(lowercasing: folded)
+        let location = TextLocation(segment: segment, start: Int32(token.range.lowerBound), end: Int32(token.range.upperBound))
+        order += 1
+        if !isTitle { copyFeatures(token, wordHash: wordHash) }
+        guard isLead else { return }
+        if token.isNumber {
+            if folded.count >= 2 {
+                numbers.append(.init(hash: TermHash.hash(folded, space: ArticleProfile.Space.numbers.rawValue), location: location, order: order))
+            }
+            previousName = nil
+            pendingStart = nil
+            return
+        }
+        if folded.count < 2 || stops.contains(wordHash) {
+            previousName = nil
+            pendingStart = nil
+            return
+        }
+        // German keeps a genitive `-s` after a vowel that Snowball leaves on (`Nordkoreas`,
+        // `Chinas`): drop it from capitalised words.
+        var key = folded
+        if german && token.isCapitalised && ArticleAnalyzer.hasGenitiveS(folded) {
+            key = UnsafeBufferPointer(rebasing: folded[folded.startIndex..<(folded.endIndex - 1)])
+        }
+        let keyHash = key.count == folded.count ? wordHash : ByteWords.hash(lowercasing: key)
+        let stem = stemmer?.stemHash(key, key: keyHash) ?? TermHash.hash(key, space: ArticleProfile.Space.content.rawValue)
+        content.append(.init(hash: stem, location: location, order: order))
+        guard token.isCapitalised else {
+            previousName = nil
+            pendingStart = nil
+            return
+        }
+        let nameHash = TermHash.hash(key, space: ArticleProfile.Space.names.rawValue)
+        if token.startsSentence && !isTitle {
+            // A capitalised sentence start is a name only when a name follows it.
+            pendingStart = (nameHash, token.range.lowerBound, token.range.upperBound)
+            previousName = nil
+            return
+        }
+        if let start = pendingStart {
+            names.append(.init(hash: start.hash, location: TextLocation(segment: segment, start: Int32(start.start), end: Int32(start.end)), order: order))
+            previousName = start.hash
+            previousNameEnd = start.end
+            previousNameStart = start.start
+            pendingStart = nil
+        }
+        names.append(.init(hash: nameHash, location: location, order: order))
+        if let previous = previousName, token.range.lowerBound - previousNameEnd <= 1 {
+            let pair = TermHash.combine(previous, nameHash)
+            names.append(.init(hash: pair, location: TextLocation(segment: segment, start: Int32(previousNameStart), end: location.end), order: order))
+        }
+        previousName = nameHash
+        previousNameEnd = token.range.upperBound
+        previousNameStart = token.range.lowerBound
+    }
+
+    /// Body words feed the sentence keys, the shingles and the body key.
+    private mutating func copyFeatures(_ token: Tokenizer.Token, wordHash: UInt64) {
+        if token.sentence != currentSentence {
+            closeSentence()
+            currentSentence = token.sentence
+            sentenceStart = token.range.lowerBound
+        }
+        sentenceEnd = token.range.upperBound
+        sentenceKey = TermHash.combine(sentenceKey, wordHash)
+        sentenceWords += 1
+        sketch(wordHash)
+        words += 1
+        sha.update(bufferPointer: UnsafeRawBufferPointer(token.folded))
+        Self.separator.withUnsafeBytes { sha.update(bufferPointer: $0) }
+        window.append(wordHash)
+        if window.count > ArticleAnalyzer.shingleWords { window.removeFirst() }
+        if window.count == ArticleAnalyzer.shingleWords {
+            var shingle: UInt64 = 0x243f_6a88_85a3_08d3
+            for word in window { shingle = TermHash.combine(shingle, word) }
+            shingles.append(shingle)
+        }
+    }
+
+    mutating func finish(language: String?, published: TimeSpan?) -> ArticleProfile {
+        if shingles.isEmpty && !window.isEmpty {
+            // A body shorter than one shingle: its words are its shingles.
+            shingles = window
+        }
+        shingles.sort()
+        var unique = 0
+        for index in shingles.indices where index == 0 || shingles[index] != shingles[index - 1] { unique += 1 }
+        let digest = Array(sha.finalize().prefix(16))
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var key: [UInt8] = []
+        key.reserveCapacity(32)
+        for byte in digest {
+            key.append(hex[Int(byte >> 4)])
+            key.append(hex[Int(byte & 15)])
+        }
+        return ArticleProfile(
+            language: language,
+            published: published,
+            content: ArticleAnalyzer.counted(content),
+            names: ArticleAnalyzer.counted(names),
+            numbers: ArticleAnalyzer.counted(numbers),
+            shingleCount: unique,
+            signature: MinHashSignature(shingles: shingles),
+            sentences: sentences,
+            bodyKey: String(decoding: key, as: UTF8.self),
+            wordCount: words)
+    }
+}

@@ -1,0 +1,66 @@
+/// The engine's thresholds and limits. The defaults follow from what the measures mean, not from
+/// one data set: see each one.
+public struct DedupConfiguration: Sendable, Equatable {
+    /// How far apart in time two reports of one event can be: an article joins an event only if
+    /// its publication date is within this of the event's (when both are known), and an event
+    /// takes no new articles once this much arrival time has passed since its last one.
+    public var window: Double = 72 * 3600
+    /// How long an article stays available as the original of a near-duplicate.
+    public var nearDuplicateHorizon: Double = 7 * 86_400
+    /// Estimated Jaccard similarity of word 4-gram sets from which two texts are copies: at 0.5,
+    /// at most about one word in eight differs.
+    public var nearDuplicateSimilarity: Double = 0.5
+    /// Share of the shorter text's 4-grams found in the longer one from which the shorter is a
+    /// trimmed copy (or the longer an extended one).
+    public var nearDuplicateContainment: Double = 0.8
+    /// Texts with fewer 4-grams than this are too short to call copies by containment.
+    public var minimumContainmentShingles: Int = 25
+    /// Similarity to an event from which an article joins it.
+    public var eventSimilarity: Double = 0.3
+    /// Weights of the feature spaces: content words, names, numbers.
+    public var contentWeight: Double = 0.4
+    public var namesWeight: Double = 0.4
+    public var numbersWeight: Double = 0.2
+    /// At most this many articles and events are kept in memory; the oldest go first.
+    public var maximumRecentArticles: Int = 250_000
+    public var maximumOpenEvents: Int = 100_000
+
+    public init() {}
+
+    /// How much a publication-date distance discounts similarity: nothing within the window,
+    /// then in proportion to how many windows apart the dates are.
+    public func timeFactor(distance: Double) -> Double {
+        guard distance > window else { return 1 }
+        let mode = ProcessInfoShim.environment("WW_TIME") ?? "hard"
+        switch mode {
+        case "inv": return window / distance
+        case "sqrt": return (window / distance).squareRoot()
+        case "pow": return pow(window / distance, Double(ProcessInfoShim.environment("WW_ALPHA") ?? "0.5")!)
+        case "none": return 1
+        default: return 0
+        }
+    }
+
+    /// What is wrong with these values, if anything (one sentence per problem).
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if !(window > 0) { problems.append("window must be positive") }
+        if !(nearDuplicateHorizon > 0) { problems.append("near_duplicate_horizon must be positive") }
+        for (name, value) in [
+            ("near_duplicate_similarity", nearDuplicateSimilarity), ("near_duplicate_containment", nearDuplicateContainment),
+            ("event_similarity", eventSimilarity),
+        ] where !(value > 0 && value <= 1) {
+            problems.append("\(name) must be above 0 and at most 1")
+        }
+        for (name, value) in [("content_weight", contentWeight), ("names_weight", namesWeight), ("numbers_weight", numbersWeight)]
+        where !(value >= 0) {
+            problems.append("\(name) must not be negative")
+        }
+        if contentWeight + namesWeight + numbersWeight <= 0 { problems.append("the weights must not all be 0") }
+        if maximumRecentArticles < 1000 { problems.append("maximum_recent_articles must be at least 1000") }
+        if maximumOpenEvents < 1000 { problems.append("maximum_open_events must be at least 1000") }
+        return problems
+    }
+}
+import Foundation
+enum ProcessInfoShim { static func environment(_ k: String) -> String? { ProcessInfo.processInfo.environment[k] } }

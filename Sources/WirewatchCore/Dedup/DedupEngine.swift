@@ -1,0 +1,522 @@
+/// The online dedup engine: for each article, in arrival order, decides whether it repeats an
+/// earlier body exactly, copies an earlier article with edits, covers an event already seen, or
+/// starts a new event, and keeps the events current.
+///
+/// Pure and deterministic: the same articles in the same order give the same decisions. Owned by
+/// one thread (the pipeline); it does no I/O. Memory is bounded: articles older than the
+/// near-duplicate horizon and events idle for longer than the window leave memory (the store
+/// keeps them), and hard caps bound both even when everything arrives at once.
+public final class DedupEngine {
+    /// Thresholds and limits; a change applies from the next article.
+    public var configuration: DedupConfiguration
+    public private(set) var statistics: TermStatistics
+
+    private var events: [Int64: EventState] = [:]
+    private var nextEventID: Int64
+    private var eventPostings = PostingTable(capacity: 1 << 16)
+    private var eventOrder: [(id: Int64, touched: UInt64)] = []
+    private var eventOrderStart = 0
+    private var touchCounter: UInt64 = 0
+
+    private var recent: [RecentArticle?] = []
+    private var recentStart = 0
+    /// Slot numbers are global: the slot of `recent[i]` is `slotBase + i`.
+    private var slotBase: UInt32 = 0
+    private var liveRecent = 0
+    private var bandPostings = PostingTable(capacity: 1 << 16)
+    private var sentencePostings = PostingTable(capacity: 1 << 16)
+    private var bodyKeys: [String: UInt32] = [:]
+    private var latestArrival = -Double.infinity
+
+    static let bands = 32
+    static let bandRows = MinHashSignature.count / 32
+    /// Terms of each article indexed for event retrieval, and looked up for it.
+    static let indexedContentTerms = 12
+    static let indexedNameTerms = 8
+    /// Events scored in full per article.
+    static let candidateLimit = 12
+    /// Postings read per term: a term that names more events than this is too common to retrieve by.
+    static let postingsPerTerm = 64
+    /// Centroid sizes per space.
+    static let centroidLimits = (content: 160, names: 80, numbers: 40)
+
+    /// - Parameters:
+    ///   - nextEventID: the first free event id (events already stored keep theirs).
+    public init(
+        configuration: DedupConfiguration = DedupConfiguration(), statistics: TermStatistics = TermStatistics(),
+        nextEventID: Int64 = 1
+    ) {
+        self.configuration = configuration
+        self.statistics = statistics
+        self.nextEventID = nextEventID
+    }
+
+    /// Articles and events held in memory.
+    public var recentArticleCount: Int { liveRecent }
+    public var openEventCount: Int { events.count }
+
+    /// One article for the engine: its profile and what the store knows of it.
+    public struct Input: Sendable {
+        public var articleID: Int64
+        public var profile: ArticleProfile
+        /// When it arrived (seconds since 1970): drives what stays in memory.
+        public var arrival: Double
+        /// Who published it (for distinct-source counts).
+        public var source: String
+        public var title: String?
+        /// Title and paragraphs, as ``TextLocation`` refers to them (for evidence).
+        public var segments: [String]
+
+        public init(articleID: Int64, profile: ArticleProfile, arrival: Double, source: String, title: String?, segments: [String]) {
+            self.articleID = articleID
+            self.profile = profile
+            self.arrival = arrival
+            self.source = source
+            self.title = title
+            self.segments = segments
+        }
+    }
+
+    // MARK: Deciding
+
+    /// Decides about one article and remembers it.
+    ///
+    /// - Parameter olderBodyKey: finds an article with this body key that memory no longer holds
+    ///   (the store, usually), with its event.
+    public func add(
+        _ input: Input, olderBodyKey: (String) -> (articleID: Int64, eventID: Int64)? = { _ in nil }
+    ) -> DedupDecision {
+        let profile = input.profile
+        latestArrival = max(latestArrival, input.arrival)
+        evict()
+        let passages = sharedPassages(input)
+
+        if let (original, eventID) = exactDuplicate(of: profile.bodyKey, olderBodyKey: olderBodyKey) {
+            let event = join(eventID, input, vectors: nil, centrality: nil)
+            remember(input, eventID: eventID)
+            return DedupDecision(
+                articleID: input.articleID, kind: .exactDuplicate, eventID: eventID, duplicateOf: original,
+                evidence: Evidence(jaccard: 1, containment: 1, sharedPassages: passages), event: event)
+        }
+        if let copy = nearDuplicate(of: profile) {
+            let event = join(copy.eventID, input, vectors: nil, centrality: nil)
+            remember(input, eventID: copy.eventID)
+            return DedupDecision(
+                articleID: input.articleID, kind: .nearDuplicate, eventID: copy.eventID, nearDuplicateOf: copy.articleID,
+                evidence: Evidence(jaccard: copy.jaccard, containment: copy.containment, sharedPassages: passages),
+                event: event)
+        }
+
+        // Original wording: it counts towards the term statistics, then finds its event.
+        statistics.add(distinct: profile.content.map(\.hash) + profile.names.map(\.hash) + profile.numbers.map(\.hash))
+        let vectors = FeatureVectors(profile, statistics: statistics)
+        let (best, considered) = bestEvent(for: vectors, published: profile.published)
+        if let best, best.scores.combined >= configuration.eventSimilarity {
+            let event = join(best.id, input, vectors: vectors, centrality: best.scores.combined)
+            remember(input, eventID: best.id)
+            index(vectors, eventID: best.id)
+            return DedupDecision(
+                articleID: input.articleID, kind: .sameEvent, eventID: best.id,
+                evidence: Evidence(
+                    similarity: best.scores, sharedTerms: sharedTerms(vectors, best.id, input),
+                    sharedPassages: passages, candidatesConsidered: considered),
+                event: event)
+        }
+        let id = nextEventID
+        nextEventID += 1
+        let event = join(id, input, vectors: vectors, centrality: nil)
+        remember(input, eventID: id)
+        index(vectors, eventID: id)
+        return DedupDecision(
+            articleID: input.articleID, kind: .newEvent, eventID: id,
+            evidence: Evidence(
+                similarity: best?.scores, closestEventID: best?.id,
+                sharedTerms: best.map { sharedTerms(vectors, $0.id, input) } ?? [], sharedPassages: passages,
+                candidatesConsidered: considered),
+            event: event)
+    }
+
+    /// The event the engine would put these vectors in, without changing anything.
+    public func closestEvent(to profile: ArticleProfile) -> (id: Int64, scores: SimilarityScores)? {
+        bestEvent(for: FeatureVectors(profile, statistics: statistics), published: profile.published).0
+    }
+
+    /// The current summary of an event held in memory.
+    public func event(_ id: Int64) -> EventSummary? {
+        events[id]?.summary
+    }
+
+    // MARK: Exact and near duplicates
+
+    private func exactDuplicate(
+        of key: String, olderBodyKey: (String) -> (articleID: Int64, eventID: Int64)?
+    ) -> (Int64, Int64)? {
+        if let slot = bodyKeys[key], let article = recentArticle(slot) { return (article.id, article.eventID) }
+        if let older = olderBodyKey(key) { return (older.articleID, older.eventID) }
+        return nil
+    }
+
+    struct Copy {
+        var articleID: Int64
+        var eventID: Int64
+        var jaccard: Double
+        var containment: Double
+    }
+
+    private func nearDuplicate(of profile: ArticleProfile) -> Copy? {
+        guard !profile.signature.isEmpty else { return nil }
+        var seen = Set<UInt32>()
+        for band in 0..<Self.bands {
+            bandPostings.forEach(profile.signature.bandKey(band, rows: Self.bandRows)) { slot in
+                seen.insert(slot)
+                return seen.count < 512
+            }
+        }
+        // A trimmed or extended copy can have a low Jaccard similarity: shared sentences find it.
+        var sentenceHits: [UInt32: Int] = [:]
+        for sentence in profile.sentences {
+            for slot in sentenceMatches(sentence) { sentenceHits[slot, default: 0] += 1 }
+        }
+        for (slot, hits) in sentenceHits where hits >= 2 || hits * 2 >= profile.sentences.count { seen.insert(slot) }
+        var best: Copy?
+        for slot in seen.sorted() {
+            guard let article = recentArticle(slot) else { continue }
+            let jaccard = profile.signature.jaccard(article.signature)
+            let smaller = min(profile.shingleCount, article.shingleCount)
+            let containment: Double
+            if profile.shingleCount <= article.shingleCount {
+                containment = MinHashSignature.containment(
+                    jaccard: jaccard, size: profile.shingleCount, otherSize: article.shingleCount)
+            } else {
+                containment = MinHashSignature.containment(
+                    jaccard: jaccard, size: article.shingleCount, otherSize: profile.shingleCount)
+            }
+            let isCopy =
+                jaccard >= configuration.nearDuplicateSimilarity
+                || (containment >= configuration.nearDuplicateContainment
+                    && smaller >= configuration.minimumContainmentShingles)
+            guard isCopy else { continue }
+            if best == nil || jaccard > best!.jaccard {
+                best = Copy(articleID: article.id, eventID: article.eventID, jaccard: jaccard, containment: containment)
+            }
+        }
+        return best
+    }
+
+    /// Recent articles holding a sentence like this one: most of its sketch values in one article.
+    private func sentenceMatches(_ sentence: ArticleProfile.Sentence) -> [UInt32] {
+        let needed = min(2, sentence.sketch.count)
+        guard needed > 0 else { return [] }
+        var hits: [(slot: UInt32, count: Int)] = []
+        for value in sentence.sketch {
+            var read = 0
+            sentencePostings.forEach(value) { slot in
+                read += 1
+                if let index = hits.firstIndex(where: { $0.slot == slot }) {
+                    hits[index].count += 1
+                } else {
+                    hits.append((slot, 1))
+                }
+                return read < 64
+            }
+        }
+        return hits.filter { $0.count >= needed && recentArticle($0.slot) != nil }.map(\.slot)
+    }
+
+    /// Sentences this article shares (word for word, or nearly) with recent articles, each with the
+    /// earliest article that has it.
+    private func sharedPassages(_ input: Input) -> [SharedPassage] {
+        var passages: [SharedPassage] = []
+        var seen = Set<UInt64>()
+        for sentence in input.profile.sentences where seen.insert(sentence.key).inserted {
+            guard let earliest = sentenceMatches(sentence).min(), let article = recentArticle(earliest) else { continue }
+            passages.append(SharedPassage(text: sentence.location.text(in: input.segments), otherArticleID: article.id))
+            if passages.count == 50 { break }
+        }
+        return passages
+    }
+
+    // MARK: Events
+
+    private func bestEvent(for vectors: FeatureVectors, published: TimeSpan?) -> ((id: Int64, scores: SimilarityScores)?, Int) {
+        var weights: [UInt32: Float] = [:]
+        func retrieve(_ vector: SparseVector, _ count: Int) {
+            for entry in vector.top(count) {
+                var read = 0
+                eventPostings.forEach(entry.term) { id in
+                    read += 1
+                    if events[Int64(id)] != nil { weights[id, default: 0] += entry.weight }
+                    return read < Self.postingsPerTerm
+                }
+            }
+        }
+        retrieve(vectors.content, Self.indexedContentTerms)
+        retrieve(vectors.names, Self.indexedNameTerms)
+        if ProcessInfoShim.environment("WW_BRUTE") != nil { for id in events.keys { weights[UInt32(id), default: 0] += 0 } }
+        let candidates = weights.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .prefix(ProcessInfoShim.environment("WW_BRUTE") != nil ? 100000 : Self.candidateLimit)
+        var best: (id: Int64, scores: SimilarityScores)?
+        for (id, _) in candidates {
+            guard let event = events[Int64(id)] else { continue }
+            let scores = event.similarity(to: vectors, published: published, configuration: configuration)
+            if best == nil || scores.combined > best!.scores.combined
+                || (scores.combined == best!.scores.combined && Int64(id) < best!.id)
+            {
+                best = (Int64(id), scores)
+            }
+        }
+        return (best, candidates.count)
+    }
+
+    private func index(_ vectors: FeatureVectors, eventID: Int64) {
+        for entry in vectors.content.top(Self.indexedContentTerms) { eventPostings.insert(entry.term, UInt32(truncatingIfNeeded: eventID)) }
+        for entry in vectors.names.top(Self.indexedNameTerms) { eventPostings.insert(entry.term, UInt32(truncatingIfNeeded: eventID)) }
+    }
+
+    /// Adds the article to the event (creating it in memory if needed) and returns its summary.
+    private func join(_ id: Int64, _ input: Input, vectors: FeatureVectors?, centrality: Double?) -> EventSummary {
+        let event: EventState
+        if let existing = events[id] {
+            event = existing
+        } else {
+            event = EventState(id: id, firstSeen: input.arrival)
+            events[id] = event
+        }
+        let isNewSource = event.add(input, vectors: vectors, centrality: centrality)
+        touchCounter += 1
+        event.touched = touchCounter
+        eventOrder.append((id, touchCounter))
+        var summary = event.summary
+        summary.newSource = isNewSource ? input.source : nil
+        return summary
+    }
+
+    private func sharedTerms(_ vectors: FeatureVectors, _ eventID: Int64, _ input: Input) -> [String] {
+        guard let event = events[eventID] else { return [] }
+        var shared = vectors.names.shared(with: event.names, limit: 6) + vectors.content.shared(with: event.content, limit: 6)
+        shared.sort { $0.weight > $1.weight }
+        var labels: [String] = []
+        var seen = Set<String>()
+        for (term, _) in shared {
+            guard let label = label(of: term, in: input), seen.insert(label.lowercased()).inserted else { continue }
+            labels.append(label)
+            if labels.count == 8 { break }
+        }
+        return labels
+    }
+
+    func label(of term: UInt64, in input: Input) -> String? {
+        for space in [input.profile.names, input.profile.content, input.profile.numbers] {
+            if let found = Self.find(term, in: space) { return found.location.text(in: input.segments) }
+        }
+        return nil
+    }
+
+    static func find(_ hash: UInt64, in terms: [ArticleProfile.Term]) -> ArticleProfile.Term? {
+        var low = 0
+        var high = terms.count
+        while low < high {
+            let middle = (low + high) / 2
+            if terms[middle].hash < hash { low = middle + 1 } else { high = middle }
+        }
+        return low < terms.count && terms[low].hash == hash ? terms[low] : nil
+    }
+
+    // MARK: Memory
+
+    private func remember(_ input: Input, eventID: Int64) {
+        let slot = slotBase &+ UInt32(recent.count)
+        let article = RecentArticle(
+            id: input.articleID, eventID: eventID, signature: input.profile.signature,
+            shingleCount: input.profile.shingleCount, arrival: input.arrival, bodyKey: input.profile.bodyKey)
+        recent.append(article)
+        liveRecent += 1
+        bodyKeys[input.profile.bodyKey] = slot
+        if !input.profile.signature.isEmpty {
+            for band in 0..<Self.bands { bandPostings.insert(input.profile.signature.bandKey(band, rows: Self.bandRows), slot) }
+        }
+        var seen = Set<UInt64>()
+        for sentence in input.profile.sentences {
+            for value in sentence.sketch where seen.insert(value).inserted { sentencePostings.insert(value, slot) }
+        }
+    }
+
+    private func recentArticle(_ slot: UInt32) -> RecentArticle? {
+        let index = Int(slot &- slotBase)
+        guard index >= recentStart, index < recent.count else { return nil }
+        return recent[index]
+    }
+
+    /// Drops articles past the near-duplicate horizon and events idle past the window (or the
+    /// oldest beyond the caps), and compacts the indexes when most of what they hold is gone.
+    private func evict() {
+        let articleLimit = latestArrival - configuration.nearDuplicateHorizon
+        var evicted = false
+        while recentStart < recent.count,
+            let article = recent[recentStart],
+            article.arrival < articleLimit || liveRecent > configuration.maximumRecentArticles
+        {
+            if bodyKeys[article.bodyKey] == slotBase &+ UInt32(recentStart) { bodyKeys[article.bodyKey] = nil }
+            recent[recentStart] = nil
+            recentStart += 1
+            liveRecent -= 1
+            evicted = true
+        }
+        if evicted && recentStart > 4096 && recentStart * 2 > recent.count {
+            let liveFrom = slotBase &+ UInt32(recentStart)
+            bandPostings.rebuild { $0 &- liveFrom < UInt32.max / 2 }
+            sentencePostings.rebuild { $0 &- liveFrom < UInt32.max / 2 }
+            recent.removeFirst(recentStart)
+            slotBase = liveFrom
+            recentStart = 0
+        }
+        let eventLimit = latestArrival - configuration.window
+        var removedEvents = false
+        while eventOrderStart < eventOrder.count {
+            let (id, touched) = eventOrder[eventOrderStart]
+            guard let event = events[id], event.touched == touched else {
+                eventOrderStart += 1  // superseded by a later touch
+                continue
+            }
+            guard event.lastSeen < eventLimit || events.count > configuration.maximumOpenEvents else { break }
+            events[id] = nil
+            eventOrderStart += 1
+            removedEvents = true
+        }
+        if eventOrderStart > 4096 && eventOrderStart * 2 > eventOrder.count {
+            eventOrder.removeFirst(eventOrderStart)
+            eventOrderStart = 0
+        }
+        if removedEvents && eventPostings.count > 4 * (events.count + 1024) * (Self.indexedContentTerms + Self.indexedNameTerms) {
+            eventPostings.rebuild { events[Int64($0)] != nil }
+        }
+    }
+}
+
+/// An article kept in memory as a possible original of later copies.
+struct RecentArticle {
+    var id: Int64
+    var eventID: Int64
+    var signature: MinHashSignature
+    var shingleCount: Int
+    var arrival: Double
+    var bodyKey: String
+}
+
+/// An open event: centroids of its original articles per space, and what its summary needs.
+final class EventState {
+    var id: Int64
+    var content = SparseVector()
+    var names = SparseVector()
+    var numbers = SparseVector()
+    var published: TimeSpan?
+    var firstSeen: Double
+    var lastSeen: Double
+    var articleCount = 0
+    /// Distinct sources, folded to lowercase.
+    var sourceKeys = Set<String>()
+    /// Sources that joined before memory held the event (restored from the store).
+    var earlierSourceCount = 0
+    var title: String?
+    var titleCentrality = -1.0
+    var nameLabels: [UInt64: String] = [:]
+    var touched: UInt64 = 0
+
+    init(id: Int64, firstSeen: Double) {
+        self.id = id
+        self.firstSeen = firstSeen
+        self.lastSeen = firstSeen
+    }
+
+    /// Adds an article; returns whether its source is new to the event.
+    func add(_ input: DedupEngine.Input, vectors: FeatureVectors?, centrality: Double?) -> Bool {
+        articleCount += 1
+        firstSeen = min(firstSeen, input.arrival)
+        lastSeen = max(lastSeen, input.arrival)
+        if let span = input.profile.published { published = published.map { $0.union(span) } ?? span }
+        let isNewSource = sourceKeys.insert(input.source.lowercased()).inserted
+        if let title = input.title, !title.isEmpty, (centrality ?? 0) > titleCentrality || self.title == nil {
+            self.title = title
+            titleCentrality = centrality ?? 0
+        }
+        guard let vectors else { return isNewSource }
+        content.add(vectors.content, limit: DedupEngine.centroidLimits.content)
+        names.add(vectors.names, limit: DedupEngine.centroidLimits.names)
+        numbers.add(vectors.numbers, limit: DedupEngine.centroidLimits.numbers)
+        // Labels for the names that lead the event now.
+        var labels: [UInt64: String] = [:]
+        for entry in names.top(8) {
+            if let label = nameLabels[entry.term] {
+                labels[entry.term] = label
+            } else if let term = DedupEngine.find(entry.term, in: input.profile.names) {
+                labels[entry.term] = term.location.text(in: input.segments)
+            }
+        }
+        nameLabels = labels
+        return isNewSource
+    }
+
+    func similarity(to vectors: FeatureVectors, published: TimeSpan?, configuration: DedupConfiguration) -> SimilarityScores {
+        func cosine(_ x: SparseVector, _ centroid: SparseVector) -> Double? {
+            x.isEmpty || centroid.isEmpty ? nil : Double(x.cosine(centroid))
+        }
+        let distance: Double? = if let published, let own = self.published { published.distance(to: own) } else { nil }
+        return SimilarityScores.combine(
+            content: cosine(vectors.content, content), names: cosine(vectors.names, names),
+            numbers: cosine(vectors.numbers, numbers), timeDistance: distance, configuration: configuration)
+    }
+
+    var summary: EventSummary {
+        EventSummary(
+            id: id, title: title, firstSeen: firstSeen, lastSeen: lastSeen, published: published,
+            articleCount: articleCount, sourceCount: sourceKeys.count + earlierSourceCount,
+            topNames: names.top(8).compactMap { nameLabels[$0.term] })
+    }
+}
+
+// MARK: Restoring
+
+extension DedupEngine {
+    /// Puts an article the store has already decided back into memory (at start-up), without
+    /// deciding again: it rejoins its event, and originals add to the event's centroid.
+    public func replay(_ input: Input, kind: DedupDecision.Kind, eventID: Int64) {
+        latestArrival = max(latestArrival, input.arrival)
+        nextEventID = max(nextEventID, eventID + 1)
+        switch kind {
+        case .exactDuplicate, .nearDuplicate:
+            _ = join(eventID, input, vectors: nil, centrality: nil)
+        case .sameEvent, .newEvent:
+            let vectors = FeatureVectors(input.profile, statistics: statistics)
+            _ = join(eventID, input, vectors: vectors, centrality: kind == .newEvent ? nil : 0)
+            index(vectors, eventID: eventID)
+        }
+        remember(input, eventID: eventID)
+        evict()
+    }
+
+    /// Counts an original article's terms (replaying articles newer than a statistics snapshot).
+    public func count(_ profile: ArticleProfile) {
+        statistics.add(distinct: profile.content.map(\.hash) + profile.names.map(\.hash) + profile.numbers.map(\.hash))
+    }
+
+    /// Sets what the store knows of an event held in memory (counts and sources over all its
+    /// articles, also those memory no longer holds).
+    public func restore(_ summary: EventSummary, sources: [String]) {
+        guard let event = events[summary.id] else { return }
+        event.title = summary.title ?? event.title
+        event.firstSeen = summary.firstSeen
+        event.lastSeen = max(event.lastSeen, summary.lastSeen)
+        event.published = summary.published
+        event.articleCount = summary.articleCount
+        event.sourceKeys.formUnion(sources.map { $0.lowercased() })
+        event.earlierSourceCount = max(0, summary.sourceCount - event.sourceKeys.count)
+    }
+
+    /// The first event id the engine will give out.
+    public var upcomingEventID: Int64 { nextEventID }
+
+    /// Makes sure new events get ids above `id`.
+    public func reserveEventIDs(through id: Int64) {
+        nextEventID = max(nextEventID, id + 1)
+    }
+}

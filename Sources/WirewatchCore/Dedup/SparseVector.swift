@@ -1,0 +1,131 @@
+/// A sparse vector over term hashes, sorted by hash, for merge-based dot products without hash
+/// tables.
+public struct SparseVector: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var term: UInt64
+        public var weight: Float
+    }
+
+    public private(set) var entries: [Entry]
+    public private(set) var norm: Float
+
+    public init() {
+        entries = []
+        norm = 0
+    }
+
+    /// Entries must be sorted by term, without repeats.
+    public init(sorted entries: [Entry]) {
+        self.entries = entries
+        self.norm = Self.norm(of: entries)
+    }
+
+    static func norm(of entries: [Entry]) -> Float {
+        var sum: Float = 0
+        for entry in entries { sum += entry.weight * entry.weight }
+        return sum.squareRoot()
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// The vector scaled to length 1 (unchanged when empty).
+    public func normalised() -> SparseVector {
+        guard norm > 0 else { return self }
+        var copy = self
+        let scale = 1 / norm
+        for index in copy.entries.indices { copy.entries[index].weight *= scale }
+        copy.norm = 1
+        return copy
+    }
+
+    public func dot(_ other: SparseVector) -> Float {
+        var sum: Float = 0
+        var i = 0
+        var j = 0
+        let a = entries
+        let b = other.entries
+        while i < a.count && j < b.count {
+            let x = a[i].term
+            let y = b[j].term
+            if x == y {
+                sum += a[i].weight * b[j].weight
+                i += 1
+                j += 1
+            } else if x < y {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return sum
+    }
+
+    /// Cosine similarity (0 when either is empty).
+    public func cosine(_ other: SparseVector) -> Float {
+        guard norm > 0, other.norm > 0 else { return 0 }
+        return dot(other) / (norm * other.norm)
+    }
+
+    /// Adds `other`, then keeps the `limit` heaviest entries (a centroid stays small however many
+    /// articles join it).
+    public mutating func add(_ other: SparseVector, limit: Int) {
+        var merged: [Entry] = []
+        merged.reserveCapacity(entries.count + other.entries.count)
+        var i = 0
+        var j = 0
+        let a = entries
+        let b = other.entries
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i].term < b[j].term) {
+                merged.append(a[i])
+                i += 1
+            } else if i == a.count || b[j].term < a[i].term {
+                merged.append(b[j])
+                j += 1
+            } else {
+                merged.append(Entry(term: a[i].term, weight: a[i].weight + b[j].weight))
+                i += 1
+                j += 1
+            }
+        }
+        if merged.count > limit {
+            // The limit-th heaviest weight, then keep what is at least as heavy (in term order).
+            var weights = merged.map(\.weight)
+            weights.sort(by: >)
+            let cut = weights[limit - 1]
+            var kept: [Entry] = []
+            kept.reserveCapacity(limit)
+            for entry in merged where entry.weight >= cut && kept.count < limit { kept.append(entry) }
+            merged = kept
+        }
+        entries = merged
+        norm = Self.norm(of: merged)
+    }
+
+    /// The entries both share, heaviest product first.
+    public func shared(with other: SparseVector, limit: Int) -> [(term: UInt64, weight: Float)] {
+        var result: [(term: UInt64, weight: Float)] = []
+        var i = 0
+        var j = 0
+        while i < entries.count && j < other.entries.count {
+            let x = entries[i].term
+            let y = other.entries[j].term
+            if x == y {
+                result.append((x, entries[i].weight * other.entries[j].weight))
+                i += 1
+                j += 1
+            } else if x < y {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        result.sort { $0.weight > $1.weight }
+        return Array(result.prefix(limit))
+    }
+
+    /// The heaviest entries.
+    public func top(_ count: Int) -> [Entry] {
+        Array(entries.sorted { $0.weight > $1.weight }.prefix(count))
+    }
+}

@@ -1,0 +1,105 @@
+/// Document frequencies of terms, maintained as articles arrive, in constant memory: a count-min
+/// sketch with conservative update (each term's count is the minimum of its cells, and only the
+/// cells at that minimum grow), so a rare term's frequency is exact unless every one of its cells
+/// is shared with more frequent terms.
+///
+/// The inverse document frequency of a term comes from here, so the weight of a word follows
+/// the stream: a name everyone writes about this week weighs less than one only two articles
+/// share.
+public struct TermStatistics: Sendable, Equatable {
+    /// Articles counted so far.
+    public private(set) var documents: Int
+    private var cells: [UInt32]
+    private let widthBits: Int
+    private let depth: Int
+
+    /// `widthBits` = 20 and `depth` = 2 take 8 MiB and keep frequencies exact for the vocabulary
+    /// of millions of articles in practice.
+    public init(widthBits: Int = 20, depth: Int = 2) {
+        self.widthBits = widthBits
+        self.depth = depth
+        self.documents = 0
+        self.cells = [UInt32](repeating: 0, count: depth << widthBits)
+    }
+
+    @inline(__always)
+    private func cell(_ hash: UInt64, row: Int) -> Int {
+        // Each row takes its own bits of the (already mixed) hash.
+        let bits = row == 0 ? hash : TermHash.mix(hash &+ UInt64(row) &* 0x9e37_79b9_7f4a_7c15)
+        return (row << widthBits) | Int(truncatingIfNeeded: bits & ((1 << UInt64(widthBits)) - 1))
+    }
+
+    /// How many articles counted so far contain the term.
+    @inline(__always)
+    public func documentFrequency(_ hash: UInt64) -> Int {
+        var minimum = UInt32.max
+        for row in 0..<depth { minimum = min(minimum, cells[cell(hash, row: row)]) }
+        return Int(minimum)
+    }
+
+    /// The inverse document frequency, smoothed: ln((N+1)/(df+1)) + 1.
+    @inline(__always)
+    public func idf(_ hash: UInt64) -> Float {
+        let df = documentFrequency(hash)
+        return Float(logf(Float(documents + 1) / Float(df + 1))) + 1
+    }
+
+    /// Counts one article with these distinct terms.
+    public mutating func add(distinct hashes: some Sequence<UInt64>) {
+        documents += 1
+        for hash in hashes {
+            var minimum = UInt32.max
+            for row in 0..<depth { minimum = min(minimum, cells[cell(hash, row: row)]) }
+            guard minimum < UInt32.max else { continue }
+            for row in 0..<depth {
+                let index = cell(hash, row: row)
+                if cells[index] == minimum { cells[index] = minimum + 1 }
+            }
+        }
+    }
+
+    // MARK: Snapshots
+
+    /// The sketch as bytes (little endian), for saving.
+    public func snapshot() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16 + cells.count * 4)
+        func put(_ value: UInt64) { for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) } }
+        put(UInt64(documents))
+        put(UInt64(widthBits) | UInt64(depth) << 32)
+        cells.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// A sketch saved by ``snapshot()``, or nil when the bytes are not one.
+    public init?(snapshot bytes: [UInt8]) {
+        guard bytes.count >= 16 else { return nil }
+        func get(_ offset: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for index in 0..<8 { value |= UInt64(bytes[offset + index]) << UInt64(index * 8) }
+            return value
+        }
+        let shape = get(8)
+        let widthBits = Int(shape & 0xFFFF_FFFF)
+        let depth = Int(shape >> 32)
+        guard (1...30).contains(widthBits), (1...8).contains(depth), bytes.count == 16 + (depth << widthBits) * 4 else {
+            return nil
+        }
+        self.widthBits = widthBits
+        self.depth = depth
+        self.documents = Int(get(0))
+        var cells = [UInt32](repeating: 0, count: depth << widthBits)
+        cells.withUnsafeMutableBytes { target in
+            bytes.withUnsafeBytes { source in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[16...]))
+            }
+        }
+        self.cells = cells
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import WirewatchCore
+
+/// Dedup quality on the labelled data sets: ECB+ B-cubed F1 and SemEval Pearson correlations.
+struct DedupQuality: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quality",
+        abstract: "Event clustering on ECB+ (B-cubed F1) and similarity on SemEval-2022 Task 8 (Pearson).")
+
+    @Option(help: "ECB+ documents (JSON lines).")
+    var ecb: String = "../shared/eval/ecbplus/docs.jsonl"
+
+    @Option(help: "SemEval-2022 Task 8 pairs (CSV).")
+    var semeval: String = "../shared/eval/semeval2022-task8/pairs.csv"
+
+    @Option(help: "Seeds of the shuffled orders for ECB+ (comma-separated); the first is the reported one.")
+    var seeds: String = "2024,1,2,3,4"
+
+    @Option(help: "Event similarity thresholds to sweep besides the default (comma-separated), to see how flat the optimum is.")
+    var sweep: String = ""
+
+    @Option(help: "Override the window (hours), for ablations.")
+    var window: Double?
+
+    @Option(help: "Override the weights content,names,numbers, for ablations.")
+    var weights: String?
+
+    @Flag(help: "List the mixed and split clusters of the first order.")
+    var details = false
+
+    static func printDetails(_ result: DedupEvaluation.ClusteringResult) {
+        var byEvent: [Int64: [String: Int]] = [:]
+        var byGold: [String: [Int64: Int]] = [:]
+        var docs: [Int64: [String]] = [:]
+        for (event, _, id) in result.assignments { docs[event, default: []].append(id) }
+        for (event, gold, _) in result.assignments {
+            byEvent[event, default: [:]][gold, default: 0] += 1
+            byGold[gold, default: [:]][event, default: 0] += 1
+        }
+        for (event, golds) in byEvent.sorted(by: { $0.key < $1.key }) where golds.count > 1 {
+            print("  mixed event \(event): \(golds.sorted { $0.value > $1.value }.map { "\($0.key)×\($0.value)" }.joined(separator: " "))")
+        }
+        for (gold, events) in byGold.sorted(by: { $0.key < $1.key }) where events.count > 1 {
+            print("  split \(gold): \(events.values.sorted(by: >).map(String.init).joined(separator: "+"))")
+            let major = events.max { $0.value < $1.value }!.key
+            for (event, count) in events where event != major && count <= 2 { print("      minority: \(docs[event]!.joined(separator: " "))") }
+        }
+    }
+
+    func run() throws {
+        print("machine: \(IngestBenchmark.machineDescription())")
+        var defaults = DedupConfiguration()
+        if let window { defaults.window = window * 3600 }
+        if let weights {
+            let values = weights.split(separator: ",").compactMap { Double($0) }
+            if values.count == 3 {
+                defaults.contentWeight = values[0]
+                defaults.namesWeight = values[1]
+                defaults.numbersWeight = values[2]
+            }
+        }
+        let seedList = seeds.split(separator: ",").compactMap { UInt64($0) }
+        var thresholds = [defaults.eventSimilarity]
+        thresholds += sweep.split(separator: ",").compactMap { Double($0) }
+        for threshold in thresholds {
+            var configuration = defaults
+            configuration.eventSimilarity = threshold
+            var f1s: [Double] = []
+            for seed in seedList {
+                let result = try DedupEvaluation.ecbPlus(path: ecb, seed: seed, configuration: configuration)
+                f1s.append(result.score.f1)
+                if details && seed == seedList.first { Self.printDetails(result) }
+                print(String(
+                    format: "ECB+ threshold %.3f seed %llu: B-cubed F1 %.3f (P %.3f R %.3f), %d events for %d gold, %d docs in %.2f s",
+                    threshold, seed, result.score.f1, result.score.precision, result.score.recall, result.predictedEvents,
+                    result.goldEvents, result.documents, result.seconds))
+            }
+            print(String(format: "ECB+ threshold %.3f: mean F1 %.3f over %d orders", threshold, f1s.reduce(0, +) / Double(f1s.count), f1s.count))
+        }
+        let similarity = try DedupEvaluation.semEval(path: semeval, languagePairs: ["de-de", "en-en", "de-en"])
+        for key in similarity.correlations.keys.sorted() {
+            let entry = similarity.correlations[key]!
+            print(String(format: "SemEval %@: Pearson %.3f over %d pairs", key, entry.pearson, entry.pairs))
+            if details, let means = similarity.meanByGold[key] {
+                print("  mean combined similarity by gold score: " + means.keys.sorted().map { String(format: "%d: %.3f", $0, means[$0]!) }.joined(separator: ", "))
+            }
+        }
+    }
+}
