@@ -38,6 +38,15 @@ struct DedupQuality: ParsableCommand {
             byEvent[event, default: [:]][gold, default: 0] += 1
             byGold[gold, default: [:]][event, default: 0] += 1
         }
+        // What fixing each kind of error would be worth.
+        let sizes = byEvent.mapValues { $0.values.reduce(0, +) }
+        var majority: [String: Int64] = [:]
+        for (gold, events) in byGold { majority[gold] = events.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key }
+        let smallFixed = result.assignments.map { sizes[$0.event]! <= 2 ? majority[$0.gold]! : $0.event }
+        let mixedFixed = result.assignments.map { "\($0.event)-\($0.gold)" }
+        print(String(format: "  oracle: small events joined to their majority %.3f; mixed events split %.3f",
+            BCubed(predicted: smallFixed, gold: result.assignments.map(\.gold)).f1,
+            BCubed(predicted: mixedFixed, gold: result.assignments.map(\.gold)).f1))
         for (event, golds) in byEvent.sorted(by: { $0.key < $1.key }) where golds.count > 1 {
             print("  mixed event \(event): \(golds.sorted { $0.value > $1.value }.map { "\($0.key)×\($0.value)" }.joined(separator: " "))")
         }

@@ -113,6 +113,7 @@ private struct ProfileBuilder {
     var sentenceStart = 0
     var sentenceEnd = 0
     var currentSentence = -1
+    var sentenceIsLead = true
 
     static let separator: [UInt8] = [0x20]
 
@@ -134,6 +135,7 @@ private struct ProfileBuilder {
         currentSentence = -1
         sentenceWords = 0
         sentenceKey = 0
+        sentenceIsLead = isLead
         ByteWords.withBytes(of: text) { bytes in
             tokenizer.tokens(in: bytes) { token in
                 take(token, isTitle: isTitle, isLead: isLead)
@@ -148,7 +150,7 @@ private struct ProfileBuilder {
                 ArticleProfile.Sentence(
                     key: sentenceKey, sketch: sentenceSketch,
                     location: TextLocation(segment: segment, start: Int32(sentenceStart), end: Int32(sentenceEnd)),
-                    words: sentenceWords))
+                    words: sentenceWords, isLead: sentenceIsLead))
         }
         sentenceKey = 0
         sentenceWords = 0
@@ -208,7 +210,10 @@ private struct ProfileBuilder {
             pendingStart = nil
             return
         }
-        let nameHash = TermHash.hash(key, space: ArticleProfile.Space.names.rawValue)
+        // German inflects names and nouns by case (`Russlands`, `des Präsidenten`): its name keys
+        // are stems; English names are kept as written (a possessive `'s` is already gone).
+        let nameHash =
+            german ? TermHash.combine(stem, ArticleProfile.Space.names.tag) : TermHash.hash(key, space: ArticleProfile.Space.names.rawValue)
         if token.startsSentence && !isTitle {
             // A capitalised sentence start is a name only when a name follows it.
             pendingStart = (nameHash, token.range.lowerBound, token.range.upperBound)

@@ -11,6 +11,9 @@ public struct ArticleProfile: Sendable, Equatable {
         case names = 2
         /// Numbers of two or more digits, decimals, years.
         case numbers = 3
+
+        /// Mixed into hashes derived from another space's (German names from stems).
+        var tag: UInt64 { UInt64(rawValue) &* 0x9e37_79b9_7f4a_7c15 }
     }
 
     /// One distinct term with how often it occurs and where it was first seen (for evidence).
@@ -30,6 +33,8 @@ public struct ArticleProfile: Sendable, Equatable {
         public var sketch: [UInt64]
         public var location: TextLocation
         public var words: Int
+        /// In a lead section (not a roundup's other stories).
+        public var isLead: Bool
     }
 
     public var language: String?

@@ -89,7 +89,8 @@ public final class DedupEngine {
         let profile = input.profile
         latestArrival = max(latestArrival, input.arrival)
         evict()
-        let passages = sharedPassages(input)
+        let passageEvidence = sharedPassages(input)
+        let passages = passageEvidence.passages
 
         if let (original, eventID) = exactDuplicate(of: profile.bodyKey, olderBodyKey: olderBodyKey) {
             let event = join(eventID, input, vectors: nil, centrality: nil)
@@ -110,11 +111,17 @@ public final class DedupEngine {
         // Original wording: it counts towards the term statistics, then finds its event.
         statistics.add(distinct: profile.content.map(\.hash) + profile.names.map(\.hash) + profile.numbers.map(\.hash))
         let vectors = FeatureVectors(profile, statistics: statistics)
-        let (best, considered) = bestEvent(for: vectors, published: profile.published)
-        if let best, best.scores.combined >= configuration.eventSimilarity {
+        var (best, considered) = bestEvent(for: vectors, published: profile.published)
+        // Sentences copied from an event's articles mean the same story, whatever the wording around them.
+        if let copied = passageEvidence.copiedSentences.filter({ events[$0.key] != nil })
+            .max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }), copied.key != best?.id
+        {
+            best = (copied.key, events[copied.key]!.similarity(to: vectors, published: profile.published, configuration: configuration))
+        }
+        if let best, best.scores.combined >= configuration.eventSimilarity || passageEvidence.copiedSentences[best.id] != nil {
             let event = join(best.id, input, vectors: vectors, centrality: best.scores.combined)
-            remember(input, eventID: best.id)
             index(vectors, eventID: best.id)
+            remember(input, eventID: best.id)
             return DedupDecision(
                 articleID: input.articleID, kind: .sameEvent, eventID: best.id,
                 evidence: Evidence(
@@ -125,8 +132,8 @@ public final class DedupEngine {
         let id = nextEventID
         nextEventID += 1
         let event = join(id, input, vectors: vectors, centrality: nil)
-        remember(input, eventID: id)
         index(vectors, eventID: id)
+        remember(input, eventID: id)
         return DedupDecision(
             articleID: input.articleID, kind: .newEvent, eventID: id,
             evidence: Evidence(
@@ -204,8 +211,8 @@ public final class DedupEngine {
     }
 
     /// Recent articles holding a sentence like this one: most of its sketch values in one article.
-    private func sentenceMatches(_ sentence: ArticleProfile.Sentence) -> [UInt32] {
-        let needed = min(2, sentence.sketch.count)
+    private func sentenceMatches(_ sentence: ArticleProfile.Sentence, strict: Bool = false) -> [UInt32] {
+        let needed = strict ? sentence.sketch.count : min(2, sentence.sketch.count)
         guard needed > 0 else { return [] }
         var hits: [(slot: UInt32, count: Int)] = []
         for value in sentence.sketch {
@@ -225,16 +232,39 @@ public final class DedupEngine {
 
     /// Sentences this article shares (word for word, or nearly) with recent articles, each with the
     /// earliest article that has it.
-    private func sharedPassages(_ input: Input) -> [SharedPassage] {
+    struct PassageEvidence {
         var passages: [SharedPassage] = []
+        /// Per event, how many lead sentences of this article its articles hold.
+        var copiedSentences: [Int64: Int] = [:]
+    }
+
+    /// Sentences this article shares (word for word, or nearly) with recent articles, each with the
+    /// earliest article that has it. A sentence found in articles of many events is boilerplate
+    /// (an agency's copyright line, a newsletter footer) and does not count.
+    private func sharedPassages(_ input: Input) -> PassageEvidence {
+        var evidence = PassageEvidence()
         var seen = Set<UInt64>()
         for sentence in input.profile.sentences where seen.insert(sentence.key).inserted {
-            guard let earliest = sentenceMatches(sentence).min(), let article = recentArticle(earliest) else { continue }
-            passages.append(SharedPassage(text: sentence.location.text(in: input.segments), otherArticleID: article.id))
-            if passages.count == 50 { break }
+            let articles = sentenceMatches(sentence).compactMap(recentArticle)
+            guard let earliest = articles.min(by: { $0.id < $1.id }) else { continue }
+            let events = Set(articles.map(\.eventID))
+            guard events.count <= Self.boilerplateEvents else { continue }
+            if evidence.passages.count < 50 {
+                evidence.passages.append(
+                    SharedPassage(text: sentence.location.text(in: input.segments), otherArticleID: earliest.id))
+            }
+            if sentence.isLead && sentence.words >= Self.copiedSentenceWords {
+                let strictEvents = Set(sentenceMatches(sentence, strict: true).compactMap(recentArticle).map(\.eventID))
+                for event in strictEvents { evidence.copiedSentences[event, default: 0] += 1 }
+            }
         }
-        return passages
+        return evidence
     }
+
+    /// A sentence in articles of more events than this is boilerplate.
+    static let boilerplateEvents = 2
+    /// A lead sentence this long, found whole in an event's article, puts the article in that event.
+    static let copiedSentenceWords = 8
 
     // MARK: Events
 
@@ -252,9 +282,8 @@ public final class DedupEngine {
         }
         retrieve(vectors.content, Self.indexedContentTerms)
         retrieve(vectors.names, Self.indexedNameTerms)
-        if ProcessInfoShim.environment("WW_BRUTE") != nil { for id in events.keys { weights[UInt32(id), default: 0] += 0 } }
         let candidates = weights.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .prefix(ProcessInfoShim.environment("WW_BRUTE") != nil ? 100000 : Self.candidateLimit)
+            .prefix(Self.candidateLimit)
         var best: (id: Int64, scores: SimilarityScores)?
         for (id, _) in candidates {
             guard let event = events[Int64(id)] else { continue }
@@ -463,7 +492,9 @@ final class EventState {
         let distance: Double? = if let published, let own = self.published { published.distance(to: own) } else { nil }
         return SimilarityScores.combine(
             content: cosine(vectors.content, content), names: cosine(vectors.names, names),
-            numbers: cosine(vectors.numbers, numbers), timeDistance: distance, configuration: configuration)
+            numbers: cosine(vectors.numbers, numbers),
+            numbersEvidence: min(vectors.numbers.entries.count, numbers.entries.count), timeDistance: distance,
+            configuration: configuration)
     }
 
     var summary: EventSummary {

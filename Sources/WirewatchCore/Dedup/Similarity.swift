@@ -20,8 +20,7 @@ public struct FeatureVectors: Sendable, Equatable {
         var entries: [SparseVector.Entry] = []
         entries.reserveCapacity(terms.count)
         for term in terms {
-            let tf: Float = Knobs.binary ? 1 : (1 + logf(term.count))
-            entries.append(SparseVector.Entry(term: term.hash, weight: tf * powf(statistics.idf(term.hash), Knobs.idfPower)))
+            entries.append(SparseVector.Entry(term: term.hash, weight: (1 + logf(term.count)) * statistics.idf(term.hash)))
         }
         return SparseVector(sorted: entries).normalised()
     }
@@ -60,10 +59,14 @@ public struct SimilarityScores: Sendable, Equatable {
     /// Combines cosine similarities per space. A space counts only when both sides have terms in
     /// it; the weights of the others are shared out among those that count.
     public static func combine(
-        content: Double?, names: Double?, numbers: Double?, timeDistance: Double?, configuration: DedupConfiguration
+        content: Double?, names: Double?, numbers: Double?, numbersEvidence: Int = 3, timeDistance: Double?,
+        configuration: DedupConfiguration
     ) -> SimilarityScores {
         var total = 0.0
         var weights = 0.0
+        // Two articles that each mention one incidental number say little by not sharing it: the
+        // numbers weigh fully from three on each side.
+        let numbersWeight = configuration.numbersWeight * min(1, Double(numbersEvidence) / 3)
         if let content {
             total += configuration.contentWeight * content
             weights += configuration.contentWeight
@@ -73,8 +76,8 @@ public struct SimilarityScores: Sendable, Equatable {
             weights += configuration.namesWeight
         }
         if let numbers {
-            total += configuration.numbersWeight * numbers
-            weights += configuration.numbersWeight
+            total += numbersWeight * numbers
+            weights += numbersWeight
         }
         let timeFactor = timeDistance.map { configuration.timeFactor(distance: $0) } ?? 1
         let combined = weights > 0 ? total / weights * timeFactor : 0
@@ -94,7 +97,8 @@ public struct SimilarityScores: Sendable, Equatable {
         let distance: Double? = if let aTime, let bTime { aTime.distance(to: bTime) } else { nil }
         return combine(
             content: cosine(a.content, b.content), names: cosine(a.names, b.names),
-            numbers: cosine(a.numbers, b.numbers), timeDistance: distance, configuration: configuration)
+            numbers: cosine(a.numbers, b.numbers), numbersEvidence: min(a.numbers.entries.count, b.numbers.entries.count),
+            timeDistance: distance, configuration: configuration)
     }
 }
 
@@ -109,9 +113,4 @@ extension SimilarityScores {
     /// combined cosine. Cosines of sparse term vectors crowd near 0 (unrelated texts score 0.01,
     /// the same story 0.3); the root spreads them so that equal steps mean similar differences.
     public var reported: Double { combined.squareRoot() }
-}
-
-enum Knobs {
-    static let binary = ProcessInfoShim.environment("WW_TF") == "bin"
-    static let idfPower = Float(ProcessInfoShim.environment("WW_IDFPOW") ?? "1")!
 }

@@ -37,11 +37,16 @@ public struct TermStatistics: Sendable, Equatable {
         return Int(minimum)
     }
 
-    /// The inverse document frequency, smoothed: ln((N+1)/(df+1)) + 1.
+    /// Articles on other subjects assumed besides those counted: without them, the first
+    /// articles of a new store (often all about one story) would make its own key words look
+    /// common and weigh them least. With thousands of articles counted, the assumption fades.
+    public static let backgroundDocuments = 1000
+
+    /// The inverse document frequency, smoothed: ln((N + background + 1)/(df + 1)) + 1.
     @inline(__always)
     public func idf(_ hash: UInt64) -> Float {
         let df = documentFrequency(hash)
-        return Float(logf(Float(documents + 1) / Float(df + 1))) + 1
+        return Float(logf(Float(documents + Self.backgroundDocuments + 1) / Float(df + 1))) + 1
     }
 
     /// Counts one article with these distinct terms.

@@ -24,6 +24,7 @@ public enum DateParser {
     static let zones: [String: Int] = [
         "z": 0, "utc": 0, "gmt": 0, "ut": 0, "mez": 60, "cet": 60, "mesz": 120, "cest": 120, "bst": 60,
         "est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420, "mdt": -360, "pst": -480, "pdt": -420,
+        "et": -300, "ct": -360, "mt": -420, "pt": -480,
     ]
 
     /// Words that may surround a date on a date line without changing it.
@@ -108,6 +109,7 @@ public enum DateParser {
     private static func parseTokens(_ tokens: ArraySlice<Token>) -> PublishedDate? {
         var rest = tokens
         var year = 0, month = 0, day = 0
+        var slashed = false
         // 18.06.2024 | 18/06/2024 | 18. Juni 2024 | 18 Jun 2024 | June 18 2024 | Jun 2024
         guard let first = rest.first else { return nil }
         switch first {
@@ -121,6 +123,7 @@ public enum DateParser {
                 rest = rest.dropFirst()
                 guard case .symbol(let separator)? = rest.first, separator == "." || separator == "/" else { return nil }
                 rest = rest.dropFirst()
+                slashed = separator == "/"
             case .word(let word)?:
                 guard let number = months[word] else { return nil }
                 month = number
@@ -152,6 +155,9 @@ public enum DateParser {
         default:
             return nil
         }
+        // 05/28/2013 can only be month first; 05/02/2013 is month first where the time is written
+        // the American way (a 12-hour clock, a US zone), day first elsewhere.
+        if slashed && (month > 12 || (day <= 12 && Self.americanTime(rest))) { swap(&day, &month) }
         guard valid(year: year, month: month, day: day) else { return nil }
         var date = PublishedDate(year: year, month: month, day: day, precision: .day)
         // Optional time: 10:30[:05] | 10.30 (then "Uhr" was dropped) ; optional zone.
@@ -180,6 +186,16 @@ public enum DateParser {
         }
         guard rest.isEmpty else { return nil }
         return date
+    }
+
+    static let americanZones: Set<String> = ["est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "et", "ct", "mt", "pt"]
+
+    /// The tokens after a date hold an `am`/`pm` or an American time zone.
+    static func americanTime(_ tokens: ArraySlice<Token>) -> Bool {
+        tokens.contains { token in
+            if case .word(let word) = token { return word == "am" || word == "pm" || americanZones.contains(word) }
+            return false
+        }
     }
 
     private static func zone(_ tokens: ArraySlice<Token>) -> (Int, ArraySlice<Token>)? {
