@@ -98,6 +98,10 @@ private struct ProfileBuilder {
     var sha = SHA256()
     var segment: Int32 = 0
 
+    /// Capitalised words just read (folded), for place names of several words.
+    var capitalisedRun: [String] = []
+    var placeCounts: [Int: Int] = [:]
+
     // Per segment: the previous name-like word (for pairs such as `kim jong`) and a capitalised
     // sentence start that becomes a name if a name follows it.
     var previousName: UInt64?
@@ -132,6 +136,7 @@ private struct ProfileBuilder {
         previousNameEnd = -1
         previousNameStart = -1
         pendingStart = nil
+        capitalisedRun.removeAll(keepingCapacity: true)
         currentSentence = -1
         sentenceWords = 0
         sentenceKey = 0
@@ -183,6 +188,7 @@ private struct ProfileBuilder {
         order += 1
         if !isTitle { copyFeatures(token, wordHash: wordHash) }
         guard isLead else { return }
+        notePlace(token, isTitle: isTitle)
         if token.isNumber {
             if folded.count >= 2 {
                 numbers.append(.init(hash: TermHash.hash(folded, space: ArticleProfile.Space.numbers.rawValue), location: location, order: order))
@@ -237,6 +243,25 @@ private struct ProfileBuilder {
         previousNameStart = token.range.lowerBound
     }
 
+    /// Counts place names: the longest phrase of capitalised words ending here that names a place.
+    private mutating func notePlace(_ token: Tokenizer.Token, isTitle: Bool) {
+        guard token.isCapitalised, !token.isNumber else {
+            capitalisedRun.removeAll(keepingCapacity: true)
+            return
+        }
+        capitalisedRun.append(String(decoding: token.folded, as: UTF8.self))
+        if capitalisedRun.count > Places.longestName { capitalisedRun.removeFirst() }
+        for length in stride(from: capitalisedRun.count, through: 1, by: -1) {
+            let phrase = capitalisedRun.suffix(length).joined(separator: " ")
+            if let place = Places.place(phrase) {
+                placeCounts[place, default: 0] += isTitle ? 2 : 1
+                // A phrase counts once: its words do not start another.
+                capitalisedRun.removeAll(keepingCapacity: true)
+                return
+            }
+        }
+    }
+
     /// Body words feed the sentence keys, the shingles and the body key.
     private mutating func copyFeatures(_ token: Tokenizer.Token, wordHash: UInt64) {
         if token.sentence != currentSentence {
@@ -286,6 +311,8 @@ private struct ProfileBuilder {
             signature: MinHashSignature(shingles: shingles),
             sentences: sentences,
             bodyKey: String(decoding: key, as: UTF8.self),
-            wordCount: words)
+            wordCount: words,
+            places: placeCounts.map { ArticleProfile.PlaceCount(place: $0.key, count: $0.value) }
+                .sorted { $0.count != $1.count ? $0.count > $1.count : $0.place < $1.place })
     }
 }

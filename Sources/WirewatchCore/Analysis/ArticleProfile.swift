@@ -54,6 +54,14 @@ public struct ArticleProfile: Sendable, Equatable {
     public var bodyKey: String
     /// Words in the body.
     public var wordCount: Int
+    /// Places named in the title and lead sections (``Places``), with how often, most named first.
+    public var places: [PlaceCount] = []
+
+    /// One place and how often an article names it.
+    public struct PlaceCount: Sendable, Equatable {
+        public var place: Int
+        public var count: Int
+    }
 
     public func terms(_ space: Space) -> [Term] {
         switch space {

@@ -33,6 +33,13 @@ public final class DedupEngine {
     /// Terms of each article indexed for event retrieval, and looked up for it.
     static let indexedContentTerms = 12
     static let indexedNameTerms = 8
+    /// What an article's similarity to an event is worth when the two are mostly about different
+    /// countries.
+    static let otherCountryFactor = 0.75
+    /// A country holding this share of place mentions is what an article (or event) is about; one
+    /// under the minor share is named only in passing.
+    static let mainPlaceShare = 0.3
+    static let minorPlaceShare = 0.15
     /// Events scored in full per article.
     static let candidateLimit = 12
     /// Postings read per term: a term that names more events than this is too common to retrieve by.
@@ -111,7 +118,7 @@ public final class DedupEngine {
         // Original wording: it counts towards the term statistics, then finds its event.
         statistics.add(distinct: profile.content.map(\.hash) + profile.names.map(\.hash) + profile.numbers.map(\.hash))
         let vectors = FeatureVectors(profile, statistics: statistics)
-        var (best, considered) = bestEvent(for: vectors, published: profile.published)
+        var (best, considered) = bestEvent(for: vectors, published: profile.published, places: profile.places)
         // Sentences copied from an event's articles mean the same story, whatever the wording around them.
         if let copied = passageEvidence.copiedSentences.filter({ events[$0.key] != nil })
             .max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }), copied.key != best?.id
@@ -145,7 +152,7 @@ public final class DedupEngine {
 
     /// The event the engine would put these vectors in, without changing anything.
     public func closestEvent(to profile: ArticleProfile) -> (id: Int64, scores: SimilarityScores)? {
-        bestEvent(for: FeatureVectors(profile, statistics: statistics), published: profile.published).0
+        bestEvent(for: FeatureVectors(profile, statistics: statistics), published: profile.published, places: profile.places).0
     }
 
     /// The current summary of an event held in memory.
@@ -268,7 +275,9 @@ public final class DedupEngine {
 
     // MARK: Events
 
-    private func bestEvent(for vectors: FeatureVectors, published: TimeSpan?) -> ((id: Int64, scores: SimilarityScores)?, Int) {
+    private func bestEvent(
+        for vectors: FeatureVectors, published: TimeSpan?, places: [ArticleProfile.PlaceCount]
+    ) -> ((id: Int64, scores: SimilarityScores)?, Int) {
         var weights: [UInt32: Float] = [:]
         func retrieve(_ vector: SparseVector, _ count: Int) {
             for entry in vector.top(count) {
@@ -287,7 +296,9 @@ public final class DedupEngine {
         var best: (id: Int64, scores: SimilarityScores)?
         for (id, _) in candidates {
             guard let event = events[Int64(id)] else { continue }
-            let scores = event.similarity(to: vectors, published: published, configuration: configuration)
+            var scores = event.similarity(to: vectors, published: published, configuration: configuration)
+            // The same kind of story about another country weighs a quarter less.
+            if event.placeConflict(with: places) { scores.combined *= Self.otherCountryFactor }
             if best == nil || scores.combined > best!.scores.combined
                 || (scores.combined == best!.scores.combined && Int64(id) < best!.id)
             {
@@ -450,6 +461,9 @@ final class EventState {
     var titleCentrality = -1.0
     var nameLabels: [UInt64: String] = [:]
     var touched: UInt64 = 0
+    /// Per place, the sum over the original articles of the share of their place mentions.
+    var places: [Int: Double] = [:]
+    var placeArticles = 0
 
     init(id: Int64, firstSeen: Double) {
         self.id = id
@@ -469,6 +483,11 @@ final class EventState {
             titleCentrality = centrality ?? 0
         }
         guard let vectors else { return isNewSource }
+        let mentions = input.profile.places.reduce(0) { $0 + $1.count }
+        if mentions > 0 {
+            placeArticles += 1
+            for place in input.profile.places { places[place.place, default: 0] += Double(place.count) / Double(mentions) }
+        }
         content.add(vectors.content, limit: DedupEngine.centroidLimits.content)
         names.add(vectors.names, limit: DedupEngine.centroidLimits.names)
         numbers.add(vectors.numbers, limit: DedupEngine.centroidLimits.numbers)
@@ -495,6 +514,20 @@ final class EventState {
             numbers: cosine(vectors.numbers, numbers),
             numbersEvidence: min(vectors.numbers.entries.count, numbers.entries.count), timeDistance: distance,
             configuration: configuration)
+    }
+
+    /// The article is mostly about one place and the event about another, and neither names the
+    /// other's much: the same kind of story somewhere else (a leader's visits to two countries).
+    func placeConflict(with articlePlaces: [ArticleProfile.PlaceCount]) -> Bool {
+        guard placeArticles > 0, let articleTop = articlePlaces.first else { return false }
+        let mentions = Double(articlePlaces.reduce(0) { $0 + $1.count })
+        guard Double(articleTop.count) / mentions >= DedupEngine.mainPlaceShare,
+            let eventTop = places.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }),
+            eventTop.value / Double(placeArticles) >= DedupEngine.mainPlaceShare, eventTop.key != articleTop.place
+        else { return false }
+        let articleShareOfEventTop = Double(articlePlaces.first { $0.place == eventTop.key }?.count ?? 0) / mentions
+        let eventShareOfArticleTop = (places[articleTop.place] ?? 0) / Double(placeArticles)
+        return articleShareOfEventTop < DedupEngine.minorPlaceShare && eventShareOfArticleTop < DedupEngine.minorPlaceShare
     }
 
     var summary: EventSummary {
