@@ -82,7 +82,7 @@ let package = Package(
         ),
 
         .testTarget(
-            name: "WirewatchCoreTests", dependencies: ["WirewatchCore"], exclude: ["FuzzCorpus"],
+            name: "WirewatchCoreTests", dependencies: ["WirewatchCore"], exclude: ["FuzzCorpus", "Fixtures"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WirewatchStoreTests", dependencies: ["WirewatchStore", "WirewatchCore"],

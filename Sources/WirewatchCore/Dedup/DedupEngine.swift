@@ -433,6 +433,22 @@ public final class DedupEngine {
     }
 }
 
+/// German capitalises every noun; for showing an event's names, words with the endings of
+/// abstract and common nouns are left out (`Zusammenarbeit`, `Regierung`, `Sicherheit`).
+enum GermanNouns {
+    static let endings = [
+        "ung", "heit", "keit", "schaft", "tion", "ität", "nis", "tum", "ment", "ismus", "arbeit", "sprecher", "minister",
+        "präsident", "staat", "land", "länder", "krieg", "angriff", "angaben", "besuch", "reise", "waffen", "beziehungen",
+        "partner", "partnerschaft", "abkommen", "vertrag", "gespräch", "gespräche",
+    ]
+
+    static func looksCommon(_ word: String) -> Bool {
+        guard !word.contains(" "), word.count > 4 else { return false }
+        let lowered = word.lowercased()
+        return endings.contains { lowered.hasSuffix($0) || lowered.hasSuffix($0 + "s") || lowered.hasSuffix($0 + "es") || lowered.hasSuffix($0 + "en") }
+    }
+}
+
 /// An article kept in memory as a possible original of later copies.
 struct RecentArticle {
     var id: Int64
@@ -459,7 +475,9 @@ final class EventState {
     var earlierSourceCount = 0
     var title: String?
     var titleCentrality = -1.0
-    var nameLabels: [UInt64: String] = [:]
+    /// How many original articles name each name, with the name as first written; the rarest go
+    /// when the list grows long.
+    var nameCounts: [UInt64: (count: Int, label: String)] = [:]
     var touched: UInt64 = 0
     /// Per place, the sum over the original articles of the share of their place mentions.
     var places: [Int: Double] = [:]
@@ -491,17 +509,41 @@ final class EventState {
         content.add(vectors.content, limit: DedupEngine.centroidLimits.content)
         names.add(vectors.names, limit: DedupEngine.centroidLimits.names)
         numbers.add(vectors.numbers, limit: DedupEngine.centroidLimits.numbers)
-        // Labels for the names that lead the event now.
-        var labels: [UInt64: String] = [:]
-        for entry in names.top(8) {
-            if let label = nameLabels[entry.term] {
-                labels[entry.term] = label
-            } else if let term = DedupEngine.find(entry.term, in: input.profile.names) {
-                labels[entry.term] = term.location.text(in: input.segments)
-            }
-        }
-        nameLabels = labels
+        countNames(input)
         return isNewSource
+    }
+
+    private func countNames(_ input: DedupEngine.Input) {
+        let german = input.profile.language == "de"
+        for term in input.profile.names {
+            if let known = nameCounts[term.hash] {
+                nameCounts[term.hash] = (known.count + 1, known.label)
+                continue
+            }
+            let label = term.location.text(in: input.segments)
+            // Two letters make a name only as an acronym (`UN`, `EU`), not as a fragment (`Jong-un`).
+            guard label.count > 2 || (label.count == 2 && label.uppercased() == label),
+                !(german && GermanNouns.looksCommon(label))
+            else { continue }
+            nameCounts[term.hash] = (1, label)
+        }
+        if nameCounts.count > 256 {
+            let kept = nameCounts.sorted { $0.value.count > $1.value.count }.prefix(128)
+            nameCounts = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+        }
+    }
+
+    /// The names most of the event's articles use; a longer name before the shorter it contains.
+    func topNames(_ count: Int) -> [String] {
+        let ranked = nameCounts.values.sorted {
+            $0.count != $1.count ? $0.count > $1.count : ($0.label.count != $1.label.count ? $0.label.count > $1.label.count : $0.label < $1.label)
+        }
+        var result: [String] = []
+        for entry in ranked where !result.contains(where: { $0.contains(entry.label) }) {
+            result.append(entry.label)
+            if result.count == count { break }
+        }
+        return result
     }
 
     func similarity(to vectors: FeatureVectors, published: TimeSpan?, configuration: DedupConfiguration) -> SimilarityScores {
@@ -534,7 +576,7 @@ final class EventState {
         EventSummary(
             id: id, title: title, firstSeen: firstSeen, lastSeen: lastSeen, published: published,
             articleCount: articleCount, sourceCount: sourceKeys.count + earlierSourceCount,
-            topNames: names.top(8).compactMap { nameLabels[$0.term] })
+            topNames: topNames(8))
     }
 }
 

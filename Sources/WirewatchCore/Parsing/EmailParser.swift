@@ -38,7 +38,7 @@ public struct EmailParser: Sendable {
         let html = leaves.first { $0.contentType.type == "text/html" }
         if let plain {
             let (text, encoding) = Self.decodedBody(plain)
-            let body = PlainTextParser().draft(Self.dropURLLines(text))
+            let body = PlainTextParser().draft(Self.dropURLLines(text), title: draft.title)
             draft.blocks = body.blocks
             // A first line that repeats the subject is dropped later as a repeated title.
             if draft.title == nil, let title = body.title { draft.set(\.title, title, field: "title", rule: "first line") }

@@ -8,8 +8,11 @@ import Glibc
 public struct PlainTextParser: Sendable {
     public init() {}
 
-    public func draft(_ text: String) -> ArticleDraft {
+    /// - Parameter title: the title the container already gave (a mail's subject): then the text's
+    ///   first line is the title only if it repeats it.
+    public func draft(_ text: String, title: String? = nil) -> ArticleDraft {
         var draft = ArticleDraft()
+        if let title { draft.set(\.title, title, field: "title", rule: "container") }
         var blocks = Self.rawBlocks(text)
         guard !blocks.isEmpty else { return draft }
 
@@ -28,7 +31,9 @@ public struct PlainTextParser: Sendable {
         // Header zone: short single lines before the first real paragraph.
         var headerLines: [String] = []
         while let first = blocks.first, first.count <= 3, first.allSatisfy(Self.isHeaderLike),
-            first.count == 1 || Self.paragraphs(first).count > 1, headerLines.count < 8, blocks.count > 1
+            first.count == 1 || Self.paragraphs(first).count > 1, headerLines.count < 8, blocks.count > 1,
+            // After the title, a full sentence is the body's first paragraph, however short.
+            (headerLines.isEmpty && title == nil) || !(first.count == 1 && Self.isSentence(first[0]) && DateParser.parse(first[0]) == nil)
         {
             headerLines.append(contentsOf: first)
             blocks.removeFirst()
@@ -146,6 +151,18 @@ public struct PlainTextParser: Sendable {
     static func isSentenceEnd(_ character: Character) -> Bool {
         character == "." || character == "!" || character == "?" || character == "\"" || character == "“"
             || character == "»" || character == "«" || character == "”" || character == ":" || character == ")"
+    }
+
+    /// A sentence of the body: five or more words ending in `.`, `!` or `?` (perhaps inside a
+    /// closing quote), which tag and kicker lines do not.
+    static func isSentence(_ line: String) -> Bool {
+        var end = line.unicodeScalars.last
+        if let last = end, "“”»«\")'’".unicodeScalars.contains(last) {
+            end = line.unicodeScalars.dropLast().last
+        }
+        guard let end, end == "." || end == "!" || end == "?" else { return false }
+        if line.hasSuffix("...") || line.hasSuffix("…") { return false }
+        return line.utf8.count(where: { $0 == 0x20 }) >= 4
     }
 
     /// Short enough to be a title, date, byline or tag line.

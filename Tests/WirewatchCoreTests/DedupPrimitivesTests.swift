@@ -1,0 +1,160 @@
+import Testing
+@testable import WirewatchCore
+
+struct MinHashTests {
+    static func shingles(_ range: Range<Int>) -> [UInt64] { range.map { TermHash.mix(UInt64($0)) } }
+
+    @Test func identicalSetsHaveSimilarityOne() {
+        let a = MinHashSignature(shingles: Self.shingles(0..<200))
+        #expect(a.jaccard(MinHashSignature(shingles: Self.shingles(0..<200).reversed())) == 1)
+    }
+
+    @Test(arguments: [(0.2, 0), (0.5, 0), (0.8, 0)])
+    func theEstimateIsCloseToTheTrueJaccardSimilarity(_ target: Double, _ unused: Int) {
+        // Two sets of 1000 shingles sharing a given number.
+        let shared = Int((2000 * target / (1 + target)).rounded())
+        let a = MinHashSignature(shingles: Self.shingles(0..<1000))
+        let b = MinHashSignature(shingles: Self.shingles((1000 - shared)..<(2000 - shared)))
+        let truth = Double(shared) / Double(2000 - shared)
+        #expect(abs(a.jaccard(b) - truth) < 0.12, "estimate \(a.jaccard(b)) for \(truth)")
+    }
+
+    @Test func disjointSetsHaveLowSimilarity() {
+        let a = MinHashSignature(shingles: Self.shingles(0..<300))
+        let b = MinHashSignature(shingles: Self.shingles(1000..<1300))
+        #expect(a.jaccard(b) < 0.05)
+    }
+
+    @Test func aSmallSetStillFillsEveryBin() {
+        let signature = MinHashSignature(shingles: Self.shingles(0..<3))
+        #expect(!signature.isEmpty)
+        #expect(!signature.values.contains(UInt32.max))
+    }
+
+    @Test func anEmptySetIsEmptyAndSimilarToNothing() {
+        let empty = MinHashSignature(shingles: [UInt64]())
+        #expect(empty.isEmpty)
+        #expect(empty.jaccard(empty) == 0)
+    }
+
+    @Test func containmentFollowsFromJaccardAndSizes() {
+        // A holds 100, B holds the same 100 and 100 more: J = 0.5, A is wholly contained in B.
+        #expect(abs(MinHashSignature.containment(jaccard: 0.5, size: 100, otherSize: 200) - 1) < 1e-9)
+        #expect(MinHashSignature.containment(jaccard: 0, size: 100, otherSize: 200) == 0)
+    }
+}
+
+struct TermStatisticsTests {
+    @Test func documentFrequenciesAreCounted() {
+        var statistics = TermStatistics(widthBits: 16)
+        statistics.add(distinct: [1, 2, 3].map { TermHash.mix($0) })
+        statistics.add(distinct: [2, 3].map { TermHash.mix($0) })
+        statistics.add(distinct: [3].map { TermHash.mix($0) })
+        #expect(statistics.documents == 3)
+        #expect([1, 2, 3, 4].map { statistics.documentFrequency(TermHash.mix($0)) } == [1, 2, 3, 0])
+    }
+
+    @Test func rarerTermsWeighMore() {
+        var statistics = TermStatistics(widthBits: 16)
+        for index in 0..<50 { statistics.add(distinct: [TermHash.mix(1), TermHash.mix(UInt64(100 + index))]) }
+        #expect(statistics.idf(TermHash.mix(100)) > statistics.idf(TermHash.mix(1)))
+        #expect(statistics.idf(TermHash.mix(999)) > statistics.idf(TermHash.mix(100)))
+    }
+
+    @Test func aSnapshotRestoresTheSameStatistics() {
+        var statistics = TermStatistics(widthBits: 12)
+        for index in 0..<100 { statistics.add(distinct: (0..<index % 7).map { TermHash.mix(UInt64($0)) }) }
+        let restored = TermStatistics(snapshot: statistics.snapshot())
+        #expect(restored == statistics)
+    }
+
+    @Test func bytesThatAreNoSnapshotAreRefused() {
+        #expect(TermStatistics(snapshot: []) == nil)
+        #expect(TermStatistics(snapshot: [UInt8](repeating: 7, count: 100)) == nil)
+    }
+
+    @Test func manyDistinctTermsKeepRareFrequenciesNearlyExact() {
+        var statistics = TermStatistics()
+        for document in 0..<20_000 {
+            statistics.add(distinct: (0..<30).map { TermHash.mix(UInt64(document * 30 + $0)) })
+        }
+        var overestimated = 0
+        for term in 0..<10_000 where statistics.documentFrequency(TermHash.mix(UInt64(term))) != 1 { overestimated += 1 }
+        // 600,000 distinct terms in 2^20 cells per row: a few rare terms are counted twice.
+        #expect(overestimated < 300, "\(overestimated) of 10000 rare terms over-counted")
+    }
+}
+
+struct SparseVectorTests {
+    static func vector(_ pairs: [(UInt64, Float)]) -> SparseVector {
+        SparseVector(sorted: pairs.sorted { $0.0 < $1.0 }.map { SparseVector.Entry(term: $0.0, weight: $0.1) })
+    }
+
+    @Test func cosineOfAVectorWithItselfIsOne() {
+        let a = Self.vector([(1, 2), (5, 1), (9, 3)])
+        #expect(abs(a.cosine(a) - 1) < 1e-6)
+        #expect(a.cosine(Self.vector([(2, 1)])) == 0)
+        #expect(a.cosine(SparseVector()) == 0)
+    }
+
+    @Test func theDotProductMergesSharedTerms() {
+        #expect(Self.vector([(1, 2), (3, 4)]).dot(Self.vector([(3, 0.5), (7, 9)])) == 2)
+    }
+
+    @Test func addingKeepsTheHeaviestEntriesWithinTheLimit() {
+        var a = Self.vector([(1, 1), (2, 5), (3, 2)])
+        a.add(Self.vector([(2, 1), (4, 4), (5, 0.5)]), limit: 3)
+        #expect(a.entries.map(\.term) == [2, 3, 4])
+        #expect(a.entries.map(\.weight) == [6, 2, 4])
+    }
+
+    @Test func sharedEntriesComeHeaviestFirst() {
+        let shared = Self.vector([(1, 1), (2, 5), (3, 2)]).shared(with: Self.vector([(1, 9), (3, 1)]), limit: 5)
+        #expect(shared.map(\.term) == [1, 3])
+    }
+}
+
+struct PostingTableTests {
+    @Test func valuesComeBackNewestFirstPerKey() {
+        var table = PostingTable(capacity: 4)
+        for value in 0..<100 { table.insert(UInt64(value % 3), UInt32(value)) }
+        var seen: [UInt32] = []
+        table.forEach(1) { seen.append($0); return true }
+        #expect(seen == Array(stride(from: 97, through: 1, by: -3)).map(UInt32.init))
+    }
+
+    @Test func iterationStopsWhenAsked() {
+        var table = PostingTable()
+        for value in 0..<10 { table.insert(42, UInt32(value)) }
+        var count = 0
+        table.forEach(42) { _ in count += 1; return count < 3 }
+        #expect(count == 3)
+    }
+
+    @Test func rebuildingDropsWhatIsNoLongerLive() {
+        var table = PostingTable()
+        for value in 0..<1000 { table.insert(UInt64(value % 10), UInt32(value)) }
+        table.rebuild { $0 >= 900 }
+        #expect(table.count == 100)
+        var seen: [UInt32] = []
+        table.forEach(7) { seen.append($0); return true }
+        #expect(seen == Array(stride(from: 997, through: 907, by: -10)).map(UInt32.init))
+    }
+}
+
+struct TimeSpanTests {
+    @Test func aMonthDateCoversTheWholeMonth() {
+        let june = TimeSpan(PublishedDate(year: 2024, month: 6, precision: .month))
+        let day = TimeSpan(PublishedDate(year: 2024, month: 6, day: 30, hour: 12, utcOffsetMinutes: 0, precision: .minute))
+        #expect(june.distance(to: day) == 0)
+        let july = TimeSpan(PublishedDate(year: 2024, month: 7, day: 3, utcOffsetMinutes: 0, precision: .day))
+        #expect(june.distance(to: july) > 86_400)
+    }
+
+    @Test func theTimeFactorIsOneWithinTheWindowAndFallsOffBeyond() {
+        let configuration = DedupConfiguration()
+        #expect(configuration.timeFactor(distance: 3600) == 1)
+        #expect(configuration.timeFactor(distance: configuration.window) == 1)
+        #expect(abs(configuration.timeFactor(distance: 4 * configuration.window) - 0.5) < 1e-9)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+@testable import WirewatchCore
+
+struct EventClusteringTests {
+    static let directory = "/" + #filePath.split(separator: "/").dropLast().joined(separator: "/")
+
+    static func fixture(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/Fixtures/" + name)))
+    }
+
+    static let seedFiles = [
+        "000_e7c496c3c614537c.txt", "001_c880a8e2b3970301.txt", "002_3e2959cc9f6ec901.txt", "003_e021fd765f2ce2fb.txt",
+        "004_77b36c938f220c04.txt",
+    ]
+
+    /// Runs files through a fresh engine in order; returns the decisions.
+    static func decide(_ articles: [Article], configuration: DedupConfiguration = DedupConfiguration()) -> [DedupDecision] {
+        let engine = DedupEngine(configuration: configuration)
+        let analyzer = ArticleAnalyzer()
+        return articles.enumerated().map { index, article in
+            engine.add(
+                DedupEngine.Input(
+                    articleID: Int64(index + 1), profile: analyzer.profile(article), arrival: 1_718_700_000 + Double(index) * 60,
+                    source: "source-\(index)", title: article.title, segments: ArticleAnalyzer.segments(of: article)))
+        }
+    }
+
+    static func seeds() throws -> [Article] { try seedFiles.map(SeedGoldenTests.parse) }
+
+    @Test func theFiveSeedsAreOneEvent() throws {
+        let decisions = Self.decide(try Self.seeds())
+        #expect(Set(decisions.map(\.eventID)).count == 1, "\(decisions.map { ($0.kind, $0.evidence.similarity?.combined) })")
+        #expect(decisions[0].kind == .newEvent)
+        #expect(decisions.dropFirst().allSatisfy { $0.kind == .sameEvent })
+        let event = decisions.last!.event
+        #expect(event.articleCount == 5)
+        #expect(event.sourceCount == 5)
+        #expect(event.topNames.prefix(5).contains { $0.contains("Putin") }, "\(event.topNames)")
+        #expect(event.topNames.contains { $0.contains("Nordkorea") }, "\(event.topNames)")
+    }
+
+    @Test func theAgencySentencesThatSeeds002And004ShareAreFound() throws {
+        let decisions = Self.decide(try Self.seeds())
+        let passages = decisions[4].evidence.sharedPassages.filter { $0.otherArticleID == 3 }
+        #expect(passages.count >= 3, "\(passages.map(\.text))")
+        #expect(passages.contains { $0.text.contains("Die Reise werde »die bilaterale Zusammenarbeit auf eine höhere Ebene heben«") })
+        #expect(passages.contains { $0.text.contains("Vertiefung der Beziehungen zwischen Nordkorea und Russland") })
+    }
+
+    @Test func theSameLeadersVisitToAnotherCountryTheNextDayIsAnotherEvent() throws {
+        let vietnam = try ["putin-vietnam-1.txt", "putin-vietnam-2.txt"].map {
+            try ArticleParser().parse(Self.fixture($0), fileName: $0)
+        }
+        let decisions = Self.decide(try Self.seeds() + vietnam)
+        let korea = Set(decisions.prefix(5).map(\.eventID))
+        let trip = Set(decisions.suffix(2).map(\.eventID))
+        #expect(korea.count == 1)
+        #expect(trip.count == 1, "\(decisions.suffix(2).map { ($0.kind, $0.evidence.similarity?.combined) })")
+        #expect(korea.isDisjoint(with: trip))
+        // The evidence says how close it came.
+        #expect(decisions[5].evidence.closestEventID == korea.first)
+    }
+
+    @Test func everyDecisionCarriesItsEvidence() throws {
+        let decisions = Self.decide(try Self.seeds())
+        for decision in decisions.dropFirst() {
+            let similarity = try #require(decision.evidence.similarity)
+            #expect(similarity.combined >= DedupConfiguration().eventSimilarity || !decision.evidence.sharedPassages.isEmpty)
+            #expect(similarity.content > 0 && similarity.names > 0)
+            #expect(decision.evidence.sharedTerms.contains("Putin") || decision.evidence.sharedTerms.contains("Nordkorea"))
+            #expect(decision.evidence.candidatesConsidered >= 1)
+        }
+    }
+
+    @Test func theSameArticlesInTheSameOrderGiveTheSameDecisions() throws {
+        let seeds = try Self.seeds()
+        #expect(Self.decide(seeds) == Self.decide(seeds))
+    }
+
+    @Test func reportsTooFarApartInTimeNeedMoreSimilarity() {
+        let configuration = DedupConfiguration()
+        let week = SimilarityScores.combine(
+            content: 0.4, names: 0.4, numbers: nil, timeDistance: 7 * 86_400, configuration: configuration)
+        let sameDay = SimilarityScores.combine(content: 0.4, names: 0.4, numbers: nil, timeDistance: 0, configuration: configuration)
+        #expect(abs(sameDay.combined - 0.4) < 1e-9)
+        #expect(week.combined < sameDay.combined)
+        #expect(week.timeFactor < 1)
+    }
+
+    @Test func aFewIncidentalNumbersCountLessThanMany() {
+        let configuration = DedupConfiguration()
+        let one = SimilarityScores.combine(
+            content: 0.4, names: 0.4, numbers: 0, numbersEvidence: 1, timeDistance: nil, configuration: configuration)
+        let many = SimilarityScores.combine(
+            content: 0.4, names: 0.4, numbers: 0, numbersEvidence: 5, timeDistance: nil, configuration: configuration)
+        #expect(one.combined > many.combined)
+        #expect(many.combined < 0.4)
+    }
+
+    @Test func articlesBeyondTheHorizonLeaveMemory() throws {
+        var configuration = DedupConfiguration()
+        configuration.window = 3600
+        configuration.nearDuplicateHorizon = 3600
+        let engine = DedupEngine(configuration: configuration)
+        let analyzer = ArticleAnalyzer()
+        let seeds = try Self.seeds()
+        for (index, article) in seeds.enumerated() {
+            _ = engine.add(
+                DedupEngine.Input(
+                    articleID: Int64(index + 1), profile: analyzer.profile(article), arrival: Double(index) * 7200,
+                    source: "s\(index)", title: article.title, segments: ArticleAnalyzer.segments(of: article)))
+        }
+        #expect(engine.recentArticleCount <= 2)
+        #expect(engine.openEventCount <= 2)
+        // An exact copy of the first article, which memory no longer holds, is found in the store.
+        let copy = engine.add(
+            DedupEngine.Input(
+                articleID: 99, profile: analyzer.profile(seeds[0]), arrival: 50_000, source: "late", title: nil,
+                segments: ArticleAnalyzer.segments(of: seeds[0])),
+            olderBodyKey: { key in key == analyzer.profile(seeds[0]).bodyKey ? (1, 1) : nil })
+        #expect(copy.kind == .exactDuplicate)
+        #expect(copy.duplicateOf == 1)
+    }
+
+    @Test func comparingTwoArticlesExplainsWhatTheyShare() throws {
+        let a = try SeedGoldenTests.parse("002_3e2959cc9f6ec901.txt")
+        let b = try SeedGoldenTests.parse("004_77b36c938f220c04.txt")
+        let analyzer = ArticleAnalyzer()
+        let (pa, pb) = (analyzer.profile(a), analyzer.profile(b))
+        var statistics = TermStatistics()
+        for profile in [pa, pb] {
+            statistics.add(distinct: profile.content.map(\.hash) + profile.names.map(\.hash) + profile.numbers.map(\.hash))
+        }
+        let comparison = ArticleComparison(
+            .init(article: a, profile: pa), .init(article: b, profile: pb), statistics: statistics,
+            configuration: DedupConfiguration())
+        #expect(!comparison.isExactDuplicate && !comparison.isNearDuplicate)
+        #expect(comparison.reachesEventThreshold)
+        #expect(comparison.sharedTerms.contains("Putin"))
+        #expect(comparison.sharedPassages.count >= 3)
+        #expect(comparison.onlyInSecond.contains("KCNA"))
+    }
+}
