@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "WirewatchControlTests", dependencies: ["WirewatchControl"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["WirewatchStore", "WirewatchControl", "wirewatchd", "wirewatch"],
+            dependencies: ["WirewatchStore", "WirewatchCore", "WirewatchControl", "wirewatchd", "wirewatch"],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import WirewatchCore
 @testable import WirewatchDaemon
 
 struct ConfigurationLoaderTests {
@@ -116,5 +117,64 @@ struct ConfigurationLoaderTests {
     func nonsenseUnitsAreRefused(text: String) {
         #expect(Units.parseDuration(text) == nil)
         #expect(Units.parseByteSize(text) == nil)
+    }
+
+    @Test func dedupSettingsAreApplied() throws {
+        let configuration = try loader.load(
+            """
+            [dedup]
+            window = "48h"
+            near_duplicate_horizon = "3d"
+            near_duplicate_similarity = 0.6
+            near_duplicate_containment = 0.9
+            event_similarity = 0.35
+            content_weight = 1
+            names_weight = 2
+            numbers_weight = 0
+            maximum_recent_articles = 50000
+            maximum_open_events = 20000
+            """, source: "t.toml")
+        let dedup = configuration.dedup
+        #expect(dedup.window == 48 * 3600)
+        #expect(dedup.nearDuplicateHorizon == 3 * 86_400)
+        #expect(dedup.nearDuplicateSimilarity == 0.6)
+        #expect(dedup.nearDuplicateContainment == 0.9)
+        #expect(dedup.eventSimilarity == 0.35)
+        #expect([dedup.contentWeight, dedup.namesWeight, dedup.numbersWeight] == [1, 2, 0])
+        #expect(dedup.maximumRecentArticles == 50000 && dedup.maximumOpenEvents == 20000)
+    }
+
+    @Test func badDedupSettingsAreEachReportedWithKeyAndLine() {
+        #expect(throws: ConfigurationError.self) {
+            try loader.load("[dedup]\nwindow = \"soon\"", source: "t.toml")
+        }
+        do {
+            _ = try loader.load(
+                """
+                [dedup]
+                event_similarity = 1.5
+                near_duplicate_similarity = "high"
+                window = "10s"
+                content_weight = -1
+                maximum_open_events = 5
+                thresold = 0.3
+                """, source: "t.toml")
+            Issue.record("accepted")
+        } catch {
+            let keys = error.problems.map(\.key)
+            #expect(keys.contains("dedup.event_similarity"))
+            #expect(keys.contains("dedup.near_duplicate_similarity"))
+            #expect(keys.contains("dedup.window"))
+            #expect(keys.contains("dedup.content_weight"))
+            #expect(keys.contains("dedup.maximum_open_events"))
+            #expect(keys.contains("dedup.thresold"))
+            #expect(error.problems.first { $0.key == "dedup.event_similarity" }?.line == 2)
+        }
+    }
+
+    @Test func weightsThatAreAllZeroAreRefused() {
+        #expect(throws: ConfigurationError.self) {
+            try loader.load("[dedup]\ncontent_weight = 0\nnames_weight = 0\nnumbers_weight = 0", source: "t.toml")
+        }
     }
 }

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import WirewatchControl
+import WirewatchCore
+import WirewatchStore
+
+/// Duplicates and events end to end: the running daemon, its store across a restart, and the
+/// `analyze` and `explain` commands, which run the same pipeline without it.
+@Suite(.serialized)
+struct DedupIntegrationTests {
+    static let repository = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+    static let seeds = [
+        "000_e7c496c3c614537c.txt", "001_c880a8e2b3970301.txt", "002_3e2959cc9f6ec901.txt", "003_e021fd765f2ce2fb.txt",
+        "004_77b36c938f220c04.txt",
+    ]
+
+    static func seed(_ name: String) throws -> String {
+        try String(contentsOfFile: repository + "/seeds/" + name, encoding: .utf8)
+    }
+
+    @Test func theDaemonPutsTheSeedsInOneEventAndKeepsItAcrossARestart() throws {
+        let daemon = try DaemonHarness()
+        defer { daemon.remove() }
+        try daemon.start()
+        for name in Self.seeds { try daemon.renameIn(name, try Self.seed(name)) }
+        try daemon.waitUntil("five seeds stored", timeout: 30) { try daemon.storedNames().count == 5 }
+        let store = try daemon.store()
+        let events = try store.allEvents()
+        #expect(events.count == 1)
+        #expect(events.first?.articleCount == 5)
+        #expect(events.first?.sourceCount == 5)
+        #expect(daemon.log_().contains("decision=same-event"))
+        #expect(try daemon.stop() == 0)
+
+        // After a restart, an edited copy of a seed is recognised as its copy, in the same event.
+        try daemon.start()
+        let copy = try Self.seed(Self.seeds[2]).replacingOccurrences(of: "Nordkorea", with: "Nord-Korea")
+        try daemon.renameIn("copy.txt", copy)
+        try daemon.waitUntil("the copy stored", timeout: 30) { try daemon.storedNames().count == 6 }
+        let reopened = try daemon.store()
+        let file = try #require(try reopened.allFiles().last)
+        let decision = try #require(try reopened.decision(ofArticle: file.articleID))
+        #expect(decision.kind == .nearDuplicate)
+        #expect(decision.nearDuplicateOf == 3)
+        #expect(decision.eventID == events.first?.id)
+        #expect(try reopened.allEvents().count == 1)
+        #expect(daemon.log_().contains("dedup engine ready"))
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test func analyzeJSONPrintsOneObjectPerFileWithTheDocumentedFieldsAndNothingElse() throws {
+        let folder = NSTemporaryDirectory() + "wirewatch-analyze-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for name in Self.seeds { try Self.seed(name).write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+        try Self.seed(Self.seeds[1]).write(toFile: folder + "/zz-same-bytes.txt", atomically: true, encoding: .utf8)
+        try ("Kopie\n\n" + Self.seed(Self.seeds[4]).components(separatedBy: "\n").dropFirst().joined(separator: "\n"))
+            .write(toFile: folder + "/zz-copy.txt", atomically: true, encoding: .utf8)
+        try Data([0, 1, 2, 3]).write(to: URL(fileURLWithPath: folder + "/zz-binary.txt"))
+        let result = try runTool(DaemonHarness.cliPath, ["analyze", "--json", folder])
+        #expect(result.status == 1)  // one file failed
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+        #expect(lines.count == 8)
+        let objects = try lines.map { try JSONValue.decode(Array($0.utf8)) }
+        let keys: Set<String> = [
+            "path", "id", "title", "source", "published", "language", "event", "duplicate_of", "near_duplicate_of", "error",
+        ]
+        for object in objects {
+            guard case .object(let fields) = object else {
+                Issue.record("not an object")
+                continue
+            }
+            #expect(Set(fields.keys) == keys)
+        }
+        var byName: [String: JSONValue] = [:]
+        for object in objects { byName[((object["path"]?.stringValue ?? "") as NSString).lastPathComponent] = object }
+        #expect(Set(objects.prefix(5).compactMap { $0["event"]?.intValue }).count == 1)
+        #expect(byName["zz-same-bytes.txt"]?["duplicate_of"]?.stringValue?.hasSuffix(Self.seeds[1]) == true)
+        #expect(byName["zz-same-bytes.txt"]?["id"] == byName[Self.seeds[1]]?["id"])
+        let copy = byName["zz-copy.txt"]
+        #expect(copy?["near_duplicate_of"]?.stringValue?.hasSuffix(Self.seeds[4]) == true || copy?["duplicate_of"]?.stringValue?.hasSuffix(Self.seeds[4]) == true)
+        #expect(copy?["event"] == byName[Self.seeds[0]]?["event"])
+        #expect(byName["zz-binary.txt"]?["error"]?.stringValue?.hasPrefix("binary") == true)
+        #expect(byName[Self.seeds[0]]?["error"] == JSONValue.null)
+        #expect(byName[Self.seeds[0]]?["published"] == "2024-06")
+    }
+
+    @Test func analyzeKeepsItsStateAndOrdersByDateWhenAsked() throws {
+        let folder = NSTemporaryDirectory() + "wirewatch-analyze-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/in", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "Neuer\n\n18. Juni 2024\n\nDer zweite Text über ein ganz anderes Thema mit vielen Wörtern darin.".write(
+            toFile: folder + "/in/a-later.txt", atomically: true, encoding: .utf8)
+        try "Älter\n\n17. Juni 2024\n\nDer erste Text über ein ganz anderes Thema mit vielen Wörtern darin.".write(
+            toFile: folder + "/in/b-earlier.txt", atomically: true, encoding: .utf8)
+        let state = folder + "/state.sqlite"
+        let first = try runTool(DaemonHarness.cliPath, ["analyze", "--json", "--by-date", "--state", state, folder + "/in"])
+        #expect(first.status == 0)
+        let paths = first.stdout.split(separator: "\n").map { try? JSONValue.decode(Array($0.utf8))["path"]?.stringValue }
+        #expect(paths.map { $0.map { ($0 as NSString).lastPathComponent } } == ["b-earlier.txt", "a-later.txt"])
+        // A second run continues from the state: the same bytes are the same articles.
+        let second = try runTool(DaemonHarness.cliPath, ["analyze", "--json", "--state", state, folder + "/in/b-earlier.txt"])
+        let again = try JSONValue.decode(Array(second.stdout.utf8.prefix { $0 != 0x0A }))
+        #expect(again["duplicate_of"]?.stringValue?.hasSuffix("b-earlier.txt") == true)
+        #expect(try Store(path: state).counts().articles == 2)
+    }
+
+    @Test func explainShowsWhyTwoArticlesBelongTogether() throws {
+        let folder = NSTemporaryDirectory() + "wirewatch-explain-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let state = folder + "/state.sqlite"
+        let seeds = Self.seeds.map { Self.repository + "/seeds/" + $0 }
+        #expect(try runTool(DaemonHarness.cliPath, ["analyze", "--state", state] + seeds).status == 0)
+        let byID = try runTool(DaemonHarness.cliPath, ["explain", "--database", state, "3", "5"])
+        #expect(byID.status == 0)
+        #expect(byID.stdout.contains("verdict      same event"))
+        #expect(byID.stdout.contains("Putin"))
+        #expect(byID.stdout.contains("Die Reise werde »die bilaterale Zusammenarbeit"))
+        #expect(byID.stdout.contains("engine       B: same-event"))
+        let byFile = try runTool(DaemonHarness.cliPath, ["explain", "--json", "--database", state, seeds[2], seeds[4]])
+        let object = try JSONValue.decode(Array(byFile.stdout.utf8))
+        #expect(object["a"]?["id"]?.intValue == 3)
+        #expect(object["near_duplicate"] == false)
+        #expect((object["combined"].flatMap { if case .number(let value) = $0 { value } else { nil } } ?? 0) > 0.2)
+        let missing = try runTool(DaemonHarness.cliPath, ["explain", "--database", state, "3", "999"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no article 999"))
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import WirewatchCore
+@testable import WirewatchStore
+
+/// The store and the dedup engine together: decisions, events and passages are committed with the
+/// articles, and a reopened store rebuilds the engine so that nothing is decided differently.
+struct DedupStoreTests {
+    let folder: String
+    let path: String
+
+    init() throws {
+        folder = NSTemporaryDirectory() + "wirewatch-dedup-store-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        path = folder + "/state.sqlite"
+    }
+
+    static let repository = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+    static let seedNames = [
+        "000_e7c496c3c614537c.txt", "001_c880a8e2b3970301.txt", "002_3e2959cc9f6ec901.txt", "003_e021fd765f2ce2fb.txt",
+        "004_77b36c938f220c04.txt",
+    ]
+
+    static func seedBytes(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: repository + "/seeds/" + name)))
+    }
+
+    /// A file through the same intake as the daemon's.
+    static func record(_ bytes: [UInt8], name: String, claim: UInt32, arrival: Double = 1_718_700_000) -> IngestionRecord {
+        guard case .article(let article, let profile, let hash, let text) = ArticleIntake.evaluate(
+            bytes, fileName: name, maximumSize: 10 << 20, analyzer: ArticleAnalyzer())
+        else { fatalError("\(name) does not parse") }
+        return .accepted(
+            AcceptedFile(
+                claimID: ClaimID(arrivalMilliseconds: Int64(arrival * 1000), tag: claim), originalName: name,
+                size: Int64(bytes.count), contentHash: hash, text: text, arrivedAt: arrival, processedAt: arrival,
+                archivePath: "/archive/" + name, article: article, profile: profile,
+                sourceKey: SourceKey.of(article, fileName: name)))
+    }
+
+    func restoredEngine(_ store: Store) throws -> (DedupEngine, Store.Restoration) {
+        try store.restore(configuration: DedupConfiguration(), analyzer: ArticleAnalyzer())
+    }
+
+    @Test func decisionsEventsSourcesAndPassagesAreCommittedWithTheArticles() throws {
+        let store = try Store(path: path)
+        let (engine, _) = try restoredEngine(store)
+        let records = try Self.seedNames.enumerated().map { index, name in
+            Self.record(try Self.seedBytes(name), name: name, claim: UInt32(index))
+        }
+        let batch = try store.record(records, engine: engine)
+        #expect(batch.decisions.count == 5)
+        let events = try store.allEvents()
+        #expect(events.count == 1)
+        let event = try #require(events.first)
+        #expect(event.articleCount == 5)
+        #expect(event.sourceCount == 5)
+        #expect(try store.sources(ofEvent: event.id).map(\.source).contains("The National Times"))
+        #expect(try store.articleIDs(inEvent: event.id) == [1, 2, 3, 4, 5])
+        let decision = try #require(try store.decision(ofArticle: 5))
+        #expect(decision.kind == .sameEvent)
+        #expect(decision.sharedPassages.filter { $0.otherArticleID == 3 }.count >= 3)
+        #expect(decision.evidenceJSON.contains("\"similarity\""))
+        let article = try #require(try store.article(id: 2))
+        #expect(article.eventID == event.id && article.decision == .sameEvent)
+    }
+
+    @Test func aReopenedStoreKnowsItsArticlesAndEvents() throws {
+        do {
+            let store = try Store(path: path)
+            let (engine, _) = try restoredEngine(store)
+            _ = try store.record(
+                Array(try Self.seedNames.prefix(3).enumerated().map { Self.record(try Self.seedBytes($1), name: $1, claim: UInt32($0)) }),
+                engine: engine)
+            try store.saveStatistics(engine.statistics, watermark: try store.lastArticleID())
+            try store.close()
+        }
+        let store = try Store(path: path)
+        let (engine, restoration) = try restoredEngine(store)
+        #expect(restoration.replayed == 3)
+        #expect(restoration.counted == 0)
+        #expect(engine.statistics.documents == 3)
+        // The rest of the seeds join the event of the first three, as they would without the restart.
+        let batch = try store.record(
+            Array(try Self.seedNames.dropFirst(3).enumerated().map { Self.record(try Self.seedBytes($1), name: $1, claim: UInt32(10 + $0)) }),
+            engine: engine)
+        #expect(Set(batch.decisions.values.map(\.eventID)) == [1])
+        #expect(try store.event(id: 1)?.articleCount == 5)
+        // A lightly edited copy of an article from before the restart is its near-duplicate.
+        var copy = String(decoding: try Self.seedBytes(Self.seedNames[1]), as: UTF8.self)
+        copy = copy.replacingOccurrences(of: "Präsident", with: "Staatschef")
+        let recorded = try store.record([Self.record(Array(copy.utf8), name: "copy.txt", claim: 99)], engine: engine)
+        let decision = try #require(recorded.decisions.values.first)
+        #expect(decision.kind == .nearDuplicate)
+        #expect(decision.nearDuplicateOf == 2)
+    }
+
+    @Test func articlesStoredBeforeDedupAreDecidedWhenTheEngineIsRestored() throws {
+        let store = try Store(path: path)
+        _ = try store.record(try Self.seedNames.enumerated().map { Self.record(try Self.seedBytes($1), name: $1, claim: UInt32($0)) })
+        #expect(try store.allEvents().isEmpty)
+        let (_, restoration) = try restoredEngine(store)
+        #expect(restoration.decided == 5)
+        #expect(try store.allEvents().count == 1)
+        #expect(try store.decision(ofArticle: 1)?.kind == .newEvent)
+    }
+
+    @Test func anExactCopyOfAnArticleLongGoneFromMemoryIsFoundInTheStore() throws {
+        let store = try Store(path: path)
+        var configuration = DedupConfiguration()
+        configuration.window = 3600
+        configuration.nearDuplicateHorizon = 3600
+        let (engine, _) = try store.restore(configuration: configuration, analyzer: ArticleAnalyzer())
+        let first = try Self.seedBytes(Self.seedNames[0])
+        _ = try store.record([Self.record(first, name: "first.txt", claim: 1, arrival: 1_000_000)], engine: engine)
+        // A day of other articles later the first one has left memory.
+        _ = try store.record([Self.record(try Self.seedBytes(Self.seedNames[3]), name: "later.txt", claim: 2, arrival: 1_090_000)], engine: engine)
+        #expect(engine.recentArticleCount == 1)
+        let copy = String(decoding: first, as: UTF8.self).replacingOccurrences(of: "\n\n", with: "\n\n\n")
+        let recorded = try store.record(
+            [Self.record(Array(copy.utf8), name: "again.txt", claim: 3, arrival: 1_100_000)], engine: engine)
+        let decision = try #require(recorded.decisions.values.first)
+        #expect(decision.kind == .exactDuplicate)
+        #expect(decision.duplicateOf == 1)
+        #expect(decision.eventID == 1)
+    }
+}
