@@ -47,6 +47,45 @@ public enum ArticleIntake {
     }
 }
 
+extension ArticleIntake {
+    /// Runs `evaluate` on each chunk in the background, one chunk ahead of `commit`, which runs on
+    /// the calling thread in order: parsing the next chunk overlaps committing this one.
+    public static func pipeline<Chunk: Sendable, Evaluated: Sendable>(
+        _ chunks: [Chunk], evaluate: @escaping @Sendable (Chunk) -> Evaluated, commit: (Chunk, Evaluated) throws -> Void
+    ) throws {
+        guard !chunks.isEmpty else { return }
+        let queue = DispatchQueue(label: "wirewatch-intake")
+        var pending: (chunk: Chunk, done: DispatchSemaphore, result: Box<Evaluated>)?
+        func start(_ chunk: Chunk) -> (Chunk, DispatchSemaphore, Box<Evaluated>) {
+            let done = DispatchSemaphore(value: 0)
+            let box = Box<Evaluated>()
+            queue.async {
+                box.value = evaluate(chunk)
+                done.signal()
+            }
+            return (chunk, done, box)
+        }
+        pending = start(chunks[0])
+        for index in chunks.indices {
+            guard let (chunk, done, box) = pending else { break }
+            done.wait()
+            pending = index + 1 < chunks.count ? start(chunks[index + 1]) : nil
+            do {
+                try commit(chunk, box.value!)
+            } catch {
+                // Let the chunk in flight finish before leaving (it holds no resources of ours).
+                pending?.done.wait()
+                throw error
+            }
+        }
+    }
+}
+
+/// A value handed from one thread to another through a semaphore.
+private final class Box<Value>: @unchecked Sendable {
+    var value: Value?
+}
+
 /// One analyzer per worker thread (analyzers keep stemmers and buffers and are not thread-safe).
 public final class AnalyzerPool: @unchecked Sendable {
     private let analyzers: [ArticleAnalyzer]

@@ -13,7 +13,8 @@ extension Store {
         return (row["id"], event)
     }
 
-    /// Writes a decision: the article's row, its event, and the passages it shares.
+    /// Writes a decision for an article stored without one: the article's row, its event, and the
+    /// passages it shares.
     static func write(_ decision: DedupDecision, bodyKey: String, sourceKey: String?, in db: Database) throws {
         try db.cachedStatement(
             sql: """
@@ -24,6 +25,11 @@ extension Store {
             bodyKey, sourceKey, decision.eventID, decision.duplicateOf, decision.nearDuplicateOf,
             decision.kind.rawValue, EvidenceJSON.encode(decision.evidence), decision.articleID,
         ])
+        try writeEvent(of: decision, in: db)
+    }
+
+    /// The decision's event, its new source and the passages the article shares.
+    static func writeEvent(of decision: DedupDecision, in db: Database) throws {
         try write(decision.event, in: db)
         if let source = decision.event.newSource {
             try db.cachedStatement(
@@ -225,7 +231,7 @@ extension Store {
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT article.id, title, source, published, language, url, format, encoding, sections, first_seen,
+                        SELECT article.id, title, source, published, language, url, format, encoding, sections, body, first_seen,
                             source_key, decision, event_id,
                             (SELECT original_name FROM ingested_file WHERE article_id = article.id ORDER BY id LIMIT 1) AS name
                         FROM article WHERE \(condition) AND id > ? ORDER BY id LIMIT 1000
@@ -246,15 +252,27 @@ extension Store {
         }
     }
 
-    /// An ``Article`` from its stored fields (sections as JSON).
+    /// An ``Article`` from its stored fields: the body, cut into the sections' paragraphs by their
+    /// lengths (rows written before schema v3 carry the paragraphs themselves).
     static func article(from row: Row) -> Article? {
         guard let json: String = row["sections"],
             let objects = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
         else { return nil }
-        let sections = objects.map { object in
-            Article.Section(
-                heading: object["heading"] as? String, paragraphs: object["paragraphs"] as? [String] ?? [],
-                isLead: object["lead"] as? Bool ?? true)
+        let body = Array(((row["body"] as String?) ?? "").utf8)
+        var offset = 0
+        var sections: [Article.Section] = []
+        for object in objects {
+            var paragraphs = object["paragraphs"] as? [String] ?? []
+            if let lengths = object["lengths"] as? [Int] {
+                for length in lengths {
+                    if offset > 0 { offset += 2 }  // the blank line between paragraphs
+                    guard length >= 0, offset + length <= body.count else { return nil }
+                    paragraphs.append(String(decoding: body[offset..<(offset + length)], as: UTF8.self))
+                    offset += length
+                }
+            }
+            sections.append(
+                Article.Section(heading: object["heading"] as? String, paragraphs: paragraphs, isLead: object["lead"] as? Bool ?? true))
         }
         let published = (row["published"] as String?).flatMap { DateParser.parse($0) }
         return Article(
@@ -460,27 +478,39 @@ enum EvidenceJSON {
     }
 
     static func encode(strings: [String]) -> String {
-        "[" + strings.map(quoted).joined(separator: ",") + "]"
+        var bytes: [UInt8] = [0x5B]
+        bytes.reserveCapacity(strings.reduce(2) { $0 + $1.utf8.count + 3 })
+        for (index, string) in strings.enumerated() {
+            if index > 0 { bytes.append(0x2C) }
+            append(quoting: string, to: &bytes)
+        }
+        bytes.append(0x5D)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    result += String(format: "\\u%04x", scalar.value)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 8)
+        append(quoting: text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static let hex = Array("0123456789abcdef".utf8)
+
+    static func append(quoting text: String, to bytes: inout [UInt8]) {
+        bytes.append(0x22)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: bytes += [0x5C, 0x22]
+            case 0x5C: bytes += [0x5C, 0x5C]
+            case 0x0A: bytes += [0x5C, 0x6E]
+            case 0x0D: bytes += [0x5C, 0x72]
+            case 0x09: bytes += [0x5C, 0x74]
+            case 0..<0x20: bytes += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            default: bytes.append(byte)
             }
         }
-        return result + "\""
+        bytes.append(0x22)
     }
 
     static func decodeStrings(_ json: String?) -> [String] {

@@ -19,18 +19,35 @@ public final class Store: Sendable {
     let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
-    public init(path: String) throws(StoreError) {
+    /// How the store trades durability and memory for speed.
+    public enum Mode: Sendable {
+        /// The daemon's: every commit is on disk before it returns (files are moved after it), and
+        /// a small page cache keeps an idle daemon small.
+        case durable
+        /// Batch runs (`wirewatch analyze`) that move no files: commits reach the disk in the
+        /// background (a power cut can lose the last ones, never corrupt the store), and a larger
+        /// page cache.
+        case batch
+    }
+
+    public init(path: String, mode: Mode = .durable) throws(StoreError) {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         // One writer and a few readers (status, CLI) are all the daemon needs.
         configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
-            // A commit is durable before the file leaves processing/: fsync the WAL at each commit.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            switch mode {
+            case .durable:
+                // A commit is durable before the file leaves processing/: fsync the WAL at each commit.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                // Rows are written once: a modest page cache keeps an idle daemon small.
+                try db.execute(sql: "PRAGMA cache_size = -1024")
+            case .batch:
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.execute(sql: "PRAGMA cache_size = -32768")
+            }
             try db.execute(sql: "PRAGMA foreign_keys = ON")
-            // Rows are small and written once: a modest page cache keeps an idle daemon small.
-            try db.execute(sql: "PRAGMA cache_size = -1024")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -146,18 +163,22 @@ public final class Store: Sendable {
         return migrator
     }
 
-    /// Sections as JSON: `[{"heading": ..., "paragraphs": [...], "lead": true}]`.
+    /// Sections as JSON, without repeating the body's text: `[{"heading": ..., "lead": true,
+    /// "lengths": [...]}]`, the UTF-8 length of each paragraph in the body (where paragraphs are
+    /// separated by a blank line). Written directly: one per article on the hot path.
     static func sectionsJSON(_ sections: [Article.Section]) -> String {
-        let objects: [[String: Any]] = sections.map { section in
-            ["heading": section.heading ?? NSNull(), "paragraphs": section.paragraphs, "lead": section.isLead]
+        var json = "["
+        for (index, section) in sections.enumerated() {
+            if index > 0 { json += "," }
+            json += "{\"heading\":" + (section.heading.map(EvidenceJSON.quoted) ?? "null")
+            json += ",\"lead\":" + (section.isLead ? "true" : "false")
+            json += ",\"lengths\":[" + section.paragraphs.map { String($0.utf8.count) }.joined(separator: ",") + "]}"
         }
-        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return json + "]"
     }
 
     static func rulesJSON(_ rules: [String: String]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: rules, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        "{" + rules.keys.sorted().map { EvidenceJSON.quoted($0) + ":" + EvidenceJSON.quoted(rules[$0]!) }.joined(separator: ",") + "}"
     }
 
     /// Commits a batch of outcomes in one transaction. Claims already in the store are reported as
@@ -201,50 +222,60 @@ public final class Store: Sendable {
         switch record {
         case .accepted(let file):
             let existing = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT article.id AS article_id, MIN(ingested_file.id) AS first_file_id
-                    FROM article LEFT JOIN ingested_file ON ingested_file.article_id = article.id
-                    WHERE article.content_hash = ? GROUP BY article.id
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT article.id AS article_id, MIN(ingested_file.id) AS first_file_id
+                        FROM article LEFT JOIN ingested_file ON ingested_file.article_id = article.id
+                        WHERE article.content_hash = ? GROUP BY article.id
+                        """),
                 arguments: [file.contentHash.hex])
             let articleID: Int64
             if let existing {
                 articleID = existing["article_id"]
             } else {
+                // The id is known before the insert so that the decision is written with the row.
+                articleID = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM article")) ?? 0) + 1
                 let article = file.article
-                try db.execute(
-                    sql: """
-                        INSERT INTO article (content_hash, size, encoding, raw_text, first_seen, title, source,
-                            published, published_at, language, author, url, format, body, sections, rules)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        file.contentHash.hex, file.size, article?.encoding ?? file.text.encoding.rawValue,
-                        file.text.text, file.arrivedAt, article?.title, article?.source,
-                        article?.published?.description, article?.published?.secondsSince1970, article?.language,
-                        article?.author, article?.url, article?.format.rawValue, article?.body,
-                        article.map { Self.sectionsJSON($0.sections) }, article.map { Self.rulesJSON($0.rules) },
-                    ])
-                articleID = db.lastInsertedRowID
+                var decision: DedupDecision?
                 if let engine, let profile = file.profile, let article {
-                    let decision = engine.add(
+                    decision = engine.add(
                         DedupEngine.Input(
                             articleID: articleID, profile: profile, arrival: file.arrivedAt,
                             source: file.sourceKey ?? file.originalName, title: article.title,
                             segments: ArticleAnalyzer.segments(of: article)),
                         olderBodyKey: { key in try? Self.articleWithBodyKey(key, in: db) })
-                    try Self.write(decision, bodyKey: profile.bodyKey, sourceKey: file.sourceKey, in: db)
+                }
+                // A parsed article is kept as parsed; its file stays in the archive. Raw text is kept
+                // only for what could not be parsed into one.
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO article (id, content_hash, size, encoding, raw_text, first_seen, title, source,
+                            published, published_at, language, author, url, format, body, sections, rules, body_key,
+                            source_key, event_id, duplicate_of, near_duplicate_of, decision, evidence)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [
+                    articleID, file.contentHash.hex, file.size, article?.encoding ?? file.text.encoding.rawValue,
+                    article == nil ? file.text.text : "", file.arrivedAt, article?.title, article?.source,
+                    article?.published?.description, article?.published?.secondsSince1970, article?.language,
+                    article?.author, article?.url, article?.format.rawValue, article?.body,
+                    article.map { Self.sectionsJSON($0.sections) }, article.map { Self.rulesJSON($0.rules) },
+                    file.profile?.bodyKey, file.sourceKey, decision?.eventID, decision?.duplicateOf,
+                    decision?.nearDuplicateOf, decision?.kind.rawValue, decision.map { EvidenceJSON.encode($0.evidence) },
+                ])
+                if let decision {
+                    try Self.writeEvent(of: decision, in: db)
                     decided(decision)
                 }
             }
             let duplicateOf: Int64? = existing?["first_file_id"]
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO ingested_file (claim_id, original_name, size, content_hash, article_id,
                         duplicate_of_file_id, arrived_at, processed_at, archive_path)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     file.claimID.rawValue, file.originalName, file.size, file.contentHash.hex, articleID,
                     duplicateOf, file.arrivedAt, file.processedAt, file.archivePath,
@@ -288,13 +319,13 @@ public final class Store: Sendable {
 
     private static func disposition(of claim: ClaimID, in db: Database) throws -> ClaimDisposition? {
         if let archivePath = try String.fetchOne(
-            db, sql: "SELECT archive_path FROM ingested_file WHERE claim_id = ?", arguments: [claim.rawValue])
+            db.cachedStatement(sql: "SELECT archive_path FROM ingested_file WHERE claim_id = ?"), arguments: [claim.rawValue])
         {
             return .archived(path: archivePath)
         }
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM failed_file WHERE claim_id = ?", arguments: [claim.rawValue])
+                db.cachedStatement(sql: "SELECT * FROM failed_file WHERE claim_id = ?"), arguments: [claim.rawValue])
         else { return nil }
         return .failed(
             RejectedFile(
@@ -374,7 +405,8 @@ public final class Store: Sendable {
         }
     }
 
-    /// The decoded text of an article.
+    /// The raw text of an article that could not be parsed (a parsed one keeps its parsed fields;
+    /// its file is in the archive).
     public func articleText(id: Int64) throws(StoreError) -> String? {
         do {
             return try pool.read { db in

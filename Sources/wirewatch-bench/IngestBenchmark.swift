@@ -15,7 +15,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wirewatch-bench",
         abstract: "Wirewatch benchmarks.",
-        subcommands: [IngestBenchmark.self, ParseThroughput.self, ExtractionQuality.self, DedupQuality.self, Fuzz.self],
+        subcommands: [IngestBenchmark.self, ParseThroughput.self, ExtractionQuality.self, DedupQuality.self, DedupBenchmark.self, Fuzz.self],
         defaultSubcommand: IngestBenchmark.self)
 }
 
@@ -131,6 +131,14 @@ struct IngestBenchmark: ParsableCommand {
         percentile(values.sorted(), 0.5)
     }
 
+    /// VmRSS of a process (`self` for this one), in MB.
+    static func residentMegabytes(process: String = "self") -> Double {
+        let status = (try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        return kilobytes / 1024
+    }
+
     static func machineDescription() -> String {
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
@@ -180,10 +188,7 @@ final class DaemonSession {
     }
 
     func residentMegabytes() -> Double {
-        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
-        return kilobytes / 1024
+        IngestBenchmark.residentMegabytes(process: "\(process.processIdentifier)")
     }
 
     /// Writes a unique file into staging and returns its name.

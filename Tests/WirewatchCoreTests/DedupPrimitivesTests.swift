@@ -101,11 +101,13 @@ struct SparseVectorTests {
         #expect(Self.vector([(1, 2), (3, 4)]).dot(Self.vector([(3, 0.5), (7, 9)])) == 2)
     }
 
-    @Test func addingKeepsTheHeaviestEntriesWithinTheLimit() {
+    @Test func addingTrimsToTheHeaviestEntriesOnceTwiceTheLimitHaveGathered() {
         var a = Self.vector([(1, 1), (2, 5), (3, 2)])
         a.add(Self.vector([(2, 1), (4, 4), (5, 0.5)]), limit: 3)
-        #expect(a.entries.map(\.term) == [2, 3, 4])
-        #expect(a.entries.map(\.weight) == [6, 2, 4])
+        #expect(a.entries.map(\.term) == [1, 2, 3, 4, 5])  // 5 ≤ 2 × 3: nothing trimmed yet
+        a.add(Self.vector([(6, 3), (7, 0.1)]), limit: 3)
+        #expect(a.entries.map(\.term) == [2, 4, 6])
+        #expect(a.entries.map(\.weight) == [6, 4, 3])
     }
 
     @Test func sharedEntriesComeHeaviestFirst() {

@@ -84,7 +84,7 @@ struct DedupStoreTests {
         let batch = try store.record(
             Array(try Self.seedNames.dropFirst(3).enumerated().map { Self.record(try Self.seedBytes($1), name: $1, claim: UInt32(10 + $0)) }),
             engine: engine)
-        #expect(Set(batch.decisions.values.map(\.eventID)) == [1])
+        #expect(Set(batch.decisions.values.map(\.eventID)) == [1], "\(batch.decisions.values.map { ($0.articleID, $0.kind, $0.evidence.similarity?.combined) })")
         #expect(try store.event(id: 1)?.articleCount == 5)
         // A lightly edited copy of an article from before the restart is its near-duplicate.
         var copy = String(decoding: try Self.seedBytes(Self.seedNames[1]), as: UTF8.self)

@@ -42,6 +42,26 @@ public final class ArticleAnalyzer {
         return created
     }
 
+    /// Only what near-duplicate detection needs: the MinHash signature of the body's word 4-grams
+    /// and how many distinct 4-grams there are (the benchmark against other MinHash libraries).
+    public func copyFingerprint(_ article: Article) -> (signature: MinHashSignature, shingles: Int) {
+        var window = ShingleWindow()
+        var shingles: [UInt64] = []
+        shingles.reserveCapacity(1024)
+        for paragraph in article.paragraphs {
+            ByteWords.withBytes(of: paragraph) { bytes in
+                tokenizer.tokens(in: bytes) { token in
+                    if let shingle = window.push(ByteWords.hash(lowercasing: token.folded)) { shingles.append(shingle) }
+                }
+            }
+        }
+        if shingles.isEmpty { shingles = window.words }
+        shingles.sort()
+        var unique = 0
+        for index in shingles.indices where index == 0 || shingles[index] != shingles[index - 1] { unique += 1 }
+        return (MinHashSignature(shingles: shingles), unique)
+    }
+
     /// The stem of a word as text, for tests and evidence.
     func stem(_ word: String, language: String) -> String {
         stemmer(for: language)?.stem(word) ?? word
@@ -81,6 +101,20 @@ public final class ArticleAnalyzer {
     }
 }
 
+/// The last four words, as a shingle once there are four.
+struct ShingleWindow {
+    private(set) var words: [UInt64] = []
+
+    mutating func push(_ word: UInt64) -> UInt64? {
+        words.append(word)
+        if words.count > ArticleAnalyzer.shingleWords { words.removeFirst() }
+        guard words.count == ArticleAnalyzer.shingleWords else { return nil }
+        var shingle: UInt64 = 0x243f_6a88_85a3_08d3
+        for word in words { shingle = TermHash.combine(shingle, word) }
+        return shingle
+    }
+}
+
 /// Collects one article's features, segment by segment.
 private struct ProfileBuilder {
     let stemmer: Stemmer?
@@ -92,14 +126,15 @@ private struct ProfileBuilder {
     var numbers: [ArticleAnalyzer.Occurrence] = []
     var shingles: [UInt64] = []
     var sentences: [ArticleProfile.Sentence] = []
-    var window: [UInt64] = []
+    var window = ShingleWindow()
     var words = 0
     var order: Int32 = 0
     var sha = SHA256()
     var segment: Int32 = 0
 
-    /// Capitalised words just read (folded), for place names of several words.
-    var capitalisedRun: [String] = []
+    /// Capitalised words just read (hashes of their folded forms, and of them without a final
+    /// `s`), for place names of several words.
+    var capitalisedRun: [(word: UInt64, genitive: UInt64?)] = []
     var placeCounts: [Int: Int] = [:]
 
     // Per segment: the previous name-like word (for pairs such as `kim jong`) and a capitalised
@@ -188,7 +223,7 @@ private struct ProfileBuilder {
         order += 1
         if !isTitle { copyFeatures(token, wordHash: wordHash) }
         guard isLead else { return }
-        notePlace(token, isTitle: isTitle)
+        notePlace(token, wordHash: wordHash, isTitle: isTitle)
         if token.isNumber {
             if folded.count >= 2 {
                 numbers.append(.init(hash: TermHash.hash(folded, space: ArticleProfile.Space.numbers.rawValue), location: location, order: order))
@@ -244,16 +279,25 @@ private struct ProfileBuilder {
     }
 
     /// Counts place names: the longest phrase of capitalised words ending here that names a place.
-    private mutating func notePlace(_ token: Tokenizer.Token, isTitle: Bool) {
+    private mutating func notePlace(_ token: Tokenizer.Token, wordHash: UInt64, isTitle: Bool) {
         guard token.isCapitalised, !token.isNumber else {
             capitalisedRun.removeAll(keepingCapacity: true)
             return
         }
-        capitalisedRun.append(String(decoding: token.folded, as: UTF8.self))
+        let folded = token.folded
+        var genitive: UInt64?
+        if folded.count > 4, folded[folded.endIndex - 1] == 0x73, folded[folded.endIndex - 2] != 0x73 {
+            genitive = ByteWords.hash(lowercasing: UnsafeBufferPointer(rebasing: folded[folded.startIndex..<(folded.endIndex - 1)]))
+        }
+        capitalisedRun.append((wordHash, genitive))
         if capitalisedRun.count > Places.longestName { capitalisedRun.removeFirst() }
         for length in stride(from: capitalisedRun.count, through: 1, by: -1) {
-            let phrase = capitalisedRun.suffix(length).joined(separator: " ")
-            if let place = Places.place(phrase) {
+            let words = capitalisedRun.suffix(length)
+            var place = Places.index[Places.key(words.lazy.map(\.word))]
+            if place == nil, let genitive = words.last?.genitive {
+                place = Places.index[Places.key(words.dropLast().map(\.word) + [genitive])]
+            }
+            if let place {
                 placeCounts[place, default: 0] += isTitle ? 2 : 1
                 // A phrase counts once: its words do not start another.
                 capitalisedRun.removeAll(keepingCapacity: true)
@@ -276,19 +320,13 @@ private struct ProfileBuilder {
         words += 1
         sha.update(bufferPointer: UnsafeRawBufferPointer(token.folded))
         Self.separator.withUnsafeBytes { sha.update(bufferPointer: $0) }
-        window.append(wordHash)
-        if window.count > ArticleAnalyzer.shingleWords { window.removeFirst() }
-        if window.count == ArticleAnalyzer.shingleWords {
-            var shingle: UInt64 = 0x243f_6a88_85a3_08d3
-            for word in window { shingle = TermHash.combine(shingle, word) }
-            shingles.append(shingle)
-        }
+        if let shingle = window.push(wordHash) { shingles.append(shingle) }
     }
 
     mutating func finish(language: String?, published: TimeSpan?) -> ArticleProfile {
-        if shingles.isEmpty && !window.isEmpty {
+        if shingles.isEmpty {
             // A body shorter than one shingle: its words are its shingles.
-            shingles = window
+            shingles = window.words
         }
         shingles.sort()
         var unique = 0

@@ -81,10 +81,11 @@ public struct TextLocation: Sendable, Equatable, Hashable {
     /// The text at this location in `segments` (title first, then paragraphs).
     public func text(in segments: [String]) -> String {
         guard segment >= 0, Int(segment) < segments.count else { return "" }
-        let utf8 = Array(segments[Int(segment)].utf8)
-        let lower = max(0, min(Int(start), utf8.count))
-        let upper = max(lower, min(Int(end), utf8.count))
-        return String(decoding: utf8[lower..<upper], as: UTF8.self)
+        return ByteWords.withBytes(of: segments[Int(segment)]) { bytes in
+            let lower = max(0, min(Int(start), bytes.count))
+            let upper = max(lower, min(Int(end), bytes.count))
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+        }
     }
 }
 

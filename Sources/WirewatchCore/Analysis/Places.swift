@@ -191,27 +191,42 @@ enum Places {
         puerto rico: puerto rico
         """
 
-    /// Folded names (words joined by a space; hyphens count as spaces) to place numbers.
-    static let index: [String: Int] = {
-        var index: [String: Int] = [:]
+    /// Keys of folded names (words joined by a space; hyphens count as spaces) to place numbers.
+    static let index: [UInt64: Int] = {
+        var index: [UInt64: Int] = [:]
         for (number, line) in table.split(separator: "\n").enumerated() {
             guard let colon = line.firstIndex(of: ":") else { continue }
             for name in line[line.index(after: colon)...].split(separator: ",") {
-                let folded = name.trimmingCharacters(in: " ").lowercased().split(separator: "-").joined(separator: " ")
-                if !folded.isEmpty { index[folded] = number }
+                let words = name.trimmingCharacters(in: " ").lowercased().split(whereSeparator: { $0 == "-" || $0 == " " })
+                guard !words.isEmpty else { continue }
+                index[key(words.map { ByteWords.hash(String($0)) })] = number
             }
         }
         return index
     }()
 
-    /// The longest phrase, in words.
-    static let longestName = index.keys.map { $0.split(separator: " ").count }.max() ?? 1
+    /// The longest name, in words.
+    static let longestName: Int = {
+        table.split(separator: "\n").flatMap { line in
+            line.split(separator: ":").dropFirst().first?.split(separator: ",").map { name in
+                name.split(whereSeparator: { $0 == "-" || $0 == " " }).count
+            } ?? []
+        }.max() ?? 1
+    }()
 
-    /// The place a folded phrase names, if any; a German genitive `-s` is tried away.
+    /// The key of a phrase from its words' hashes (`ByteWords.hash` of each folded word).
+    static func key(_ words: some Sequence<UInt64>) -> UInt64 {
+        var key: UInt64 = 0x706c_6163_6573
+        for word in words { key = TermHash.combine(key, word) }
+        return key
+    }
+
+    /// The place a folded phrase names, if any (for tests and tools).
     static func place(_ phrase: String) -> Int? {
-        if let place = index[phrase] { return place }
-        if phrase.count > 4, phrase.hasSuffix("s"), !phrase.hasSuffix("ss") { return index[String(phrase.dropLast())] }
-        return nil
+        let words = phrase.split(whereSeparator: { $0 == "-" || $0 == " " })
+        if let place = index[key(words.map { ByteWords.hash(String($0)) })] { return place }
+        guard let last = words.last, last.count > 4, last.hasSuffix("s"), !last.hasSuffix("ss") else { return nil }
+        return index[key(words.dropLast().map { ByteWords.hash(String($0)) } + [ByteWords.hash(String(last.dropLast()))])]
     }
 }
 

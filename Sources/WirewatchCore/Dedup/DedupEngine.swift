@@ -23,13 +23,11 @@ public final class DedupEngine {
     /// Slot numbers are global: the slot of `recent[i]` is `slotBase + i`.
     private var slotBase: UInt32 = 0
     private var liveRecent = 0
-    private var bandPostings = PostingTable(capacity: 1 << 16)
+    private var lsh = LSHIndex()
     private var sentencePostings = PostingTable(capacity: 1 << 16)
     private var bodyKeys: [String: UInt32] = [:]
     private var latestArrival = -Double.infinity
 
-    static let bands = 32
-    static let bandRows = MinHashSignature.count / 32
     /// Terms of each article indexed for event retrieval, and looked up for it.
     static let indexedContentTerms = 12
     static let indexedNameTerms = 8
@@ -96,7 +94,8 @@ public final class DedupEngine {
         let profile = input.profile
         latestArrival = max(latestArrival, input.arrival)
         evict()
-        let passageEvidence = sharedPassages(input)
+        let matches = sentenceMatches(profile.sentences)
+        let passageEvidence = sharedPassages(input, matches)
         let passages = passageEvidence.passages
 
         if let (original, eventID) = exactDuplicate(of: profile.bodyKey, olderBodyKey: olderBodyKey) {
@@ -106,7 +105,7 @@ public final class DedupEngine {
                 articleID: input.articleID, kind: .exactDuplicate, eventID: eventID, duplicateOf: original,
                 evidence: Evidence(jaccard: 1, containment: 1, sharedPassages: passages), event: event)
         }
-        if let copy = nearDuplicate(of: profile) {
+        if let copy = nearDuplicate(of: profile, matches) {
             let event = join(copy.eventID, input, vectors: nil, centrality: nil)
             remember(input, eventID: copy.eventID)
             return DedupDecision(
@@ -177,19 +176,14 @@ public final class DedupEngine {
         var containment: Double
     }
 
-    private func nearDuplicate(of profile: ArticleProfile) -> Copy? {
+    private func nearDuplicate(of profile: ArticleProfile, _ matches: [SentenceMatches]) -> Copy? {
         guard !profile.signature.isEmpty else { return nil }
         var seen = Set<UInt32>()
-        for band in 0..<Self.bands {
-            bandPostings.forEach(profile.signature.bandKey(band, rows: Self.bandRows)) { slot in
-                seen.insert(slot)
-                return seen.count < 512
-            }
-        }
+        lsh.candidates(profile.signature, into: &seen)
         // A trimmed or extended copy can have a low Jaccard similarity: shared sentences find it.
         var sentenceHits: [UInt32: Int] = [:]
-        for sentence in profile.sentences {
-            for slot in sentenceMatches(sentence) { sentenceHits[slot, default: 0] += 1 }
+        for match in matches {
+            for slot in match.loose { sentenceHits[slot, default: 0] += 1 }
         }
         for (slot, hits) in sentenceHits where hits >= 2 || hits * 2 >= profile.sentences.count { seen.insert(slot) }
         var best: Copy?
@@ -217,28 +211,40 @@ public final class DedupEngine {
         return best
     }
 
-    /// Recent articles holding a sentence like this one: most of its sketch values in one article.
-    private func sentenceMatches(_ sentence: ArticleProfile.Sentence, strict: Bool = false) -> [UInt32] {
-        let needed = strict ? sentence.sketch.count : min(2, sentence.sketch.count)
-        guard needed > 0 else { return [] }
-        var hits: [(slot: UInt32, count: Int)] = []
-        for value in sentence.sketch {
-            var read = 0
-            sentencePostings.forEach(value) { slot in
-                read += 1
-                if let index = hits.firstIndex(where: { $0.slot == slot }) {
-                    hits[index].count += 1
-                } else {
-                    hits.append((slot, 1))
-                }
-                return read < 64
-            }
-        }
-        return hits.filter { $0.count >= needed && recentArticle($0.slot) != nil }.map(\.slot)
+    /// For one sentence, the recent articles holding it: most of its sketch values in one article
+    /// (`loose`, for passages and copy candidates) or all of them (`strict`, for event evidence).
+    struct SentenceMatches {
+        var loose: [UInt32] = []
+        var strict: [UInt32] = []
     }
 
-    /// Sentences this article shares (word for word, or nearly) with recent articles, each with the
-    /// earliest article that has it.
+    private func sentenceMatches(_ sentences: [ArticleProfile.Sentence]) -> [SentenceMatches] {
+        var hits: [(slot: UInt32, count: Int)] = []
+        return sentences.map { sentence in
+            let needed = min(2, sentence.sketch.count)
+            guard needed > 0 else { return SentenceMatches() }
+            hits.removeAll(keepingCapacity: true)
+            for value in sentence.sketch {
+                var read = 0
+                sentencePostings.forEach(value) { slot in
+                    read += 1
+                    if let index = hits.firstIndex(where: { $0.slot == slot }) {
+                        hits[index].count += 1
+                    } else {
+                        hits.append((slot, 1))
+                    }
+                    return read < 64
+                }
+            }
+            var matches = SentenceMatches()
+            for hit in hits where hit.count >= needed && recentArticle(hit.slot) != nil {
+                matches.loose.append(hit.slot)
+                if hit.count == sentence.sketch.count { matches.strict.append(hit.slot) }
+            }
+            return matches
+        }
+    }
+
     struct PassageEvidence {
         var passages: [SharedPassage] = []
         /// Per event, how many lead sentences of this article its articles hold.
@@ -248,11 +254,12 @@ public final class DedupEngine {
     /// Sentences this article shares (word for word, or nearly) with recent articles, each with the
     /// earliest article that has it. A sentence found in articles of many events is boilerplate
     /// (an agency's copyright line, a newsletter footer) and does not count.
-    private func sharedPassages(_ input: Input) -> PassageEvidence {
+    private func sharedPassages(_ input: Input, _ matches: [SentenceMatches]) -> PassageEvidence {
         var evidence = PassageEvidence()
         var seen = Set<UInt64>()
-        for sentence in input.profile.sentences where seen.insert(sentence.key).inserted {
-            let articles = sentenceMatches(sentence).compactMap(recentArticle)
+        for (sentence, match) in zip(input.profile.sentences, matches) where !match.loose.isEmpty {
+            guard seen.insert(sentence.key).inserted else { continue }
+            let articles = match.loose.compactMap(recentArticle)
             guard let earliest = articles.min(by: { $0.id < $1.id }) else { continue }
             let events = Set(articles.map(\.eventID))
             guard events.count <= Self.boilerplateEvents else { continue }
@@ -261,8 +268,9 @@ public final class DedupEngine {
                     SharedPassage(text: sentence.location.text(in: input.segments), otherArticleID: earliest.id))
             }
             if sentence.isLead && sentence.words >= Self.copiedSentenceWords {
-                let strictEvents = Set(sentenceMatches(sentence, strict: true).compactMap(recentArticle).map(\.eventID))
-                for event in strictEvents { evidence.copiedSentences[event, default: 0] += 1 }
+                for event in Set(match.strict.compactMap(recentArticle).map(\.eventID)) {
+                    evidence.copiedSentences[event, default: 0] += 1
+                }
             }
         }
         return evidence
@@ -372,9 +380,7 @@ public final class DedupEngine {
         recent.append(article)
         liveRecent += 1
         bodyKeys[input.profile.bodyKey] = slot
-        if !input.profile.signature.isEmpty {
-            for band in 0..<Self.bands { bandPostings.insert(input.profile.signature.bandKey(band, rows: Self.bandRows), slot) }
-        }
+        lsh.insert(input.profile.signature, slot: slot)
         var seen = Set<UInt64>()
         for sentence in input.profile.sentences {
             for value in sentence.sketch where seen.insert(value).inserted { sentencePostings.insert(value, slot) }
@@ -404,7 +410,7 @@ public final class DedupEngine {
         }
         if evicted && recentStart > 4096 && recentStart * 2 > recent.count {
             let liveFrom = slotBase &+ UInt32(recentStart)
-            bandPostings.rebuild { $0 &- liveFrom < UInt32.max / 2 }
+            lsh.rebuild { $0 &- liveFrom < UInt32.max / 2 }
             sentencePostings.rebuild { $0 &- liveFrom < UInt32.max / 2 }
             recent.removeFirst(recentStart)
             slotBase = liveFrom
@@ -478,6 +484,10 @@ final class EventState {
     /// How many original articles name each name, with the name as first written; the rarest go
     /// when the list grows long.
     var nameCounts: [UInt64: (count: Int, label: String)] = [:]
+    /// The leading names as last worked out; refreshed while the event is young and then every
+    /// few articles (the leaders of a large event change slowly).
+    private var cachedTopNames: [String] = []
+    private var topNamesAt = -1
     var touched: UInt64 = 0
     /// Per place, the sum over the original articles of the share of their place mentions.
     var places: [Int: Double] = [:]
@@ -515,7 +525,13 @@ final class EventState {
 
     private func countNames(_ input: DedupEngine.Input) {
         let german = input.profile.language == "de"
-        for term in input.profile.names {
+        // The article's own leading names are enough to find the event's.
+        var leading = input.profile.names
+        if leading.count > 24 {
+            leading.sort { $0.count != $1.count ? $0.count > $1.count : $0.hash < $1.hash }
+            leading.removeLast(leading.count - 24)
+        }
+        for term in leading {
             if let known = nameCounts[term.hash] {
                 nameCounts[term.hash] = (known.count + 1, known.label)
                 continue
@@ -533,14 +549,38 @@ final class EventState {
         }
     }
 
+    var leadingNames: [String] {
+        if topNamesAt != articleCount && (articleCount < 16 || articleCount - topNamesAt >= 8 || topNamesAt < 0) {
+            cachedTopNames = topNames(8)
+            topNamesAt = articleCount
+        }
+        return cachedTopNames
+    }
+
     /// The names most of the event's articles use; a longer name before the shorter it contains.
     func topNames(_ count: Int) -> [String] {
-        let ranked = nameCounts.values.sorted {
-            $0.count != $1.count ? $0.count > $1.count : ($0.label.count != $1.label.count ? $0.label.count > $1.label.count : $0.label < $1.label)
+        // One pass keeps the leaders (a few times `count`, for names that contain one another).
+        let keep = count * 3
+        var leaders: [(count: Int, label: String)] = []
+        leaders.reserveCapacity(keep + 1)
+        func before(_ a: (count: Int, label: String), _ b: (count: Int, label: String)) -> Bool {
+            if a.count != b.count { return a.count > b.count }
+            let (x, y) = (a.label.utf8.count, b.label.utf8.count)
+            return x != y ? x > y : a.label < b.label
+        }
+        for entry in nameCounts.values {
+            if leaders.count == keep, let last = leaders.last, !before(entry, last) { continue }
+            let position = leaders.firstIndex { before(entry, $0) } ?? leaders.count
+            leaders.insert(entry, at: position)
+            if leaders.count > keep { leaders.removeLast() }
         }
         var result: [String] = []
-        for entry in ranked where !result.contains(where: { $0.contains(entry.label) }) {
+        var chosen: [[UInt8]] = []
+        for entry in leaders {
+            let bytes = Array(entry.label.utf8)
+            guard !chosen.contains(where: { ByteSearch.contains($0, bytes) }) else { continue }
             result.append(entry.label)
+            chosen.append(bytes)
             if result.count == count { break }
         }
         return result
@@ -576,7 +616,7 @@ final class EventState {
         EventSummary(
             id: id, title: title, firstSeen: firstSeen, lastSeen: lastSeen, published: published,
             articleCount: articleCount, sourceCount: sourceKeys.count + earlierSourceCount,
-            topNames: topNames(8))
+            topNames: leadingNames)
     }
 }
 

@@ -64,9 +64,9 @@ public struct SimilarityScores: Sendable, Equatable {
     ) -> SimilarityScores {
         var total = 0.0
         var weights = 0.0
-        // Two articles that each mention one incidental number say little by not sharing it: the
-        // numbers weigh fully from three on each side.
-        let numbersWeight = configuration.numbersWeight * min(1, Double(numbersEvidence) / 3)
+        // Numbers that do not agree say little while they are few (a year in passing, an age): they
+        // count from two on each side and fully from four.
+        let numbersWeight = configuration.numbersWeight * min(1, max(0, Double(numbersEvidence - 1) / 3))
         if let content {
             total += configuration.contentWeight * content
             weights += configuration.contentWeight
@@ -75,7 +75,7 @@ public struct SimilarityScores: Sendable, Equatable {
             total += configuration.namesWeight * names
             weights += configuration.namesWeight
         }
-        if let numbers {
+        if let numbers, numbersWeight > 0 {
             total += numbersWeight * numbers
             weights += numbersWeight
         }

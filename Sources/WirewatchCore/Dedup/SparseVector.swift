@@ -66,8 +66,9 @@ public struct SparseVector: Sendable, Equatable {
         return dot(other) / (norm * other.norm)
     }
 
-    /// Adds `other`, then keeps the `limit` heaviest entries (a centroid stays small however many
-    /// articles join it).
+    /// Adds `other`, then keeps at most the `limit` heaviest entries once twice as many have
+    /// gathered (a centroid stays small however many articles join it; trimming in bulk keeps the
+    /// cost of an addition linear).
     public mutating func add(_ other: SparseVector, limit: Int) {
         var merged: [Entry] = []
         merged.reserveCapacity(entries.count + other.entries.count)
@@ -88,7 +89,7 @@ public struct SparseVector: Sendable, Equatable {
                 j += 1
             }
         }
-        if merged.count > limit {
+        if merged.count > 2 * limit {
             // The limit-th heaviest weight, then keep what is at least as heavy (in term order).
             var weights = merged.map(\.weight)
             weights.sort(by: >)
@@ -124,8 +125,19 @@ public struct SparseVector: Sendable, Equatable {
         return Array(result.prefix(limit))
     }
 
-    /// The heaviest entries.
+    /// The heaviest entries, heaviest first (ties by term).
     public func top(_ count: Int) -> [Entry] {
-        Array(entries.sorted { $0.weight > $1.weight }.prefix(count))
+        guard count > 0 else { return [] }
+        var best: [Entry] = []
+        best.reserveCapacity(count + 1)
+        func heavier(_ a: Entry, _ b: Entry) -> Bool { a.weight != b.weight ? a.weight > b.weight : a.term < b.term }
+        for entry in entries {
+            if best.count == count, !heavier(entry, best[count - 1]) { continue }
+            var position = best.count
+            while position > 0 && heavier(entry, best[position - 1]) { position -= 1 }
+            best.insert(entry, at: position)
+            if best.count > count { best.removeLast() }
+        }
+        return best
     }
 }

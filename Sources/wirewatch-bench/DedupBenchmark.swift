@@ -1,0 +1,231 @@
+import ArgumentParser
+import Foundation
+import WirewatchCore
+import WirewatchStore
+
+/// The dedup pipeline as `wirewatch analyze` runs it (parse, analyse, decide, commit to SQLite) on
+/// synthetic 4 KiB articles: throughput, cost per article as the store grows, memory, and the
+/// near-duplicate stage against datasketch.
+struct DedupBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dedup",
+        abstract: "Dedup throughput (articles/s with the store), scaling to a large store, and the near-duplicate stage.")
+
+    @Option(help: "Articles in the throughput run.")
+    var articles: Int = 10_000
+
+    @Option(help: "Throughput runs; the median is reported.")
+    var runs: Int = 3
+
+    @Option(help: "Articles in the scaling run (0: skip it).")
+    var scale: Int = 0
+
+    @Option(help: "Folder for the databases (on the disk that is measured).")
+    var workdir: String = "/var/tmp"
+
+    @Option(help: "Write the throughput corpus's bodies as JSON lines here (for the datasketch comparison).")
+    var dump: String?
+
+    @Flag(help: "Skip the near-duplicate stage measurement.")
+    var skipStage = false
+
+    @Flag(help: "Only time the engine on analysed articles (for profiling).")
+    var engineOnly = false
+
+    func run() throws {
+        print("machine: \(IngestBenchmark.machineDescription())")
+        if engineOnly {
+            var generator = SyntheticNews(seed: 42)
+            let corpus = (0..<articles).map { _ in generator.next() }
+            print(String(format: "the engine alone: %.0f µs/article", Self.engineOnly(corpus)))
+            return
+        }
+        var generator = SyntheticNews(seed: 42)
+        let corpus = (0..<articles).map { _ in generator.next() }
+        let bytes = corpus.reduce(0) { $0 + $1.text.utf8.count }
+        print(String(format: "corpus: %d synthetic articles, %.1f KiB each on average", corpus.count, Double(bytes) / Double(corpus.count) / 1024))
+        if let dump { try Self.dump(corpus, to: dump) }
+
+        var rates: [Double] = []
+        var last: Run?
+        for _ in 0..<runs {
+            let result = try Self.pipeline(corpus, workdir: workdir)
+            rates.append(Double(corpus.count) / result.seconds)
+            last = result
+        }
+        rates.sort()
+        print(String(format: "throughput: median %.0f articles/s over %d runs (%@), target ≥ 3000", rates[rates.count / 2], runs, rates.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
+        if let last {
+            print(String(format: "  parse and analyse %.0f µs/article (2 cores, in the background), decide and commit %.0f µs/article", last.evaluateSeconds / Double(corpus.count) * 1e6, last.commitSeconds / Double(corpus.count) * 1e6))
+            print("  decisions: \(last.kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")); \(last.events) events for \(Set(corpus.map(\.event)).count) generated")
+        }
+        if !skipStage {
+            let stage = Self.nearDuplicateStage(corpus)
+            print(String(format: "near-duplicate stage (shingles, MinHash, LSH query and insert): median %.1f µs/article", stage))
+        }
+        if scale > 0 { try scaling(scale) }
+    }
+
+    struct Run {
+        var seconds: Double
+        var evaluateSeconds: Double
+        var commitSeconds: Double
+        var kinds: [String: Int]
+        var events: Int
+    }
+
+    /// Parse and analyse each chunk on all cores, then decide and commit it, as `analyze` does.
+    static func pipeline(_ corpus: [SyntheticNews.Item], workdir: String) throws -> Run {
+        let path = workdir + "/wirewatch-dedup-bench-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try Store(path: path, mode: .batch)
+        let analyzers = AnalyzerPool()
+        let (engine, _) = try store.restore(configuration: DedupConfiguration(), analyzer: analyzers.analyzer(0))
+        let evaluateTime = Accumulator()
+        var commitSeconds = 0.0
+        var kinds: [String: Int] = [:]
+        var events = Set<Int64>()
+        let started = Date()
+        let chunks = stride(from: 0, to: corpus.count, by: 256).map { Array(corpus[$0..<min(corpus.count, $0 + 256)]) }
+        try ArticleIntake.pipeline(chunks) { chunk in
+            let t0 = Date()
+            defer { evaluateTime.add(Date().timeIntervalSince(t0)) }
+            return ArticleIntake.concurrently(chunk, analyzers: analyzers) { item, analyzer in
+                ArticleIntake.evaluate(Array(item.text.utf8), fileName: item.name, maximumSize: 10 << 20, analyzer: analyzer)
+            }
+        } commit: { chunk, outcomes in
+            let t1 = Date()
+            let recorded = try store.record(records(chunk, outcomes), engine: engine)
+            commitSeconds += Date().timeIntervalSince(t1)
+            for decision in recorded.decisions.values {
+                kinds[decision.kind.rawValue, default: 0] += 1
+                events.insert(decision.eventID)
+            }
+            for result in recorded.results { if case .exactDuplicate = result { kinds["same-bytes", default: 0] += 1 } }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let evaluateSeconds = evaluateTime.total
+        try store.close()
+        return Run(seconds: seconds, evaluateSeconds: evaluateSeconds, commitSeconds: commitSeconds, kinds: kinds, events: events.count)
+    }
+
+    static func records(_ chunk: [SyntheticNews.Item], _ outcomes: [ArticleIntake.Outcome]) -> [IngestionRecord] {
+        var random = SplitMix64(seed: UInt64(chunk.first?.arrival ?? 0))
+        return zip(chunk, outcomes).map { item, outcome in
+            let claim = ClaimID(arrivalMilliseconds: Int64(item.arrival * 1000), tag: UInt32(truncatingIfNeeded: random.next()))
+            switch outcome {
+            case .article(let article, let profile, let hash, let text):
+                return .accepted(
+                    AcceptedFile(
+                        claimID: claim, originalName: item.name, size: Int64(item.text.utf8.count), contentHash: hash,
+                        text: text, arrivedAt: item.arrival, processedAt: item.arrival, archivePath: item.name,
+                        article: article, profile: profile, sourceKey: SourceKey.of(article, fileName: item.name)))
+            case .rejected(let code, let reason):
+                return .rejected(
+                    RejectedFile(
+                        claimID: claim, originalName: item.name, size: nil, reasonCode: code, reason: reason,
+                        arrivedAt: item.arrival, failedAt: item.arrival, failedPath: item.name))
+            }
+        }
+    }
+
+    /// Median µs per article, on one core, for what datasketch's MinHash and MinHashLSH do: word
+    /// 4-grams of the body, a 128-value signature, an LSH query and an insert.
+    static func nearDuplicateStage(_ corpus: [SyntheticNews.Item]) -> Double {
+        let parser = ArticleParser()
+        let articles = corpus.compactMap { try? parser.parse(Array($0.text.utf8), fileName: $0.name) }
+        let analyzer = ArticleAnalyzer()
+        var timings: [Double] = []
+        for _ in 0..<5 {
+            var index = LSHIndex()
+            var found = 0
+            let started = Date()
+            for (slot, article) in articles.enumerated() {
+                let (signature, _) = analyzer.copyFingerprint(article)
+                var candidates = Set<UInt32>()
+                index.candidates(signature, into: &candidates)
+                found += candidates.count
+                index.insert(signature, slot: UInt32(slot))
+            }
+            timings.append(Date().timeIntervalSince(started) / Double(articles.count) * 1e6)
+            if found < 0 { print(found) }
+        }
+        timings.sort()
+        return timings[timings.count / 2]
+    }
+
+    final class Accumulator: @unchecked Sendable {
+        private let lock = NSLock()
+        private var sum = 0.0
+        func add(_ value: Double) { lock.lock(); sum += value; lock.unlock() }
+        var total: Double { lock.lock(); defer { lock.unlock() }; return sum }
+    }
+
+    /// µs per article for the engine's decisions alone, on profiles made beforehand.
+    static func engineOnly(_ corpus: [SyntheticNews.Item]) -> Double {
+        let analyzer = ArticleAnalyzer()
+        let parser = ArticleParser()
+        let inputs = corpus.enumerated().compactMap { index, item -> DedupEngine.Input? in
+            guard let article = try? parser.parse(Array(item.text.utf8), fileName: item.name) else { return nil }
+            return DedupEngine.Input(
+                articleID: Int64(index + 1), profile: analyzer.profile(article), arrival: item.arrival, source: item.name,
+                title: article.title, segments: ArticleAnalyzer.segments(of: article))
+        }
+        let engine = DedupEngine()
+        let started = Date()
+        for input in inputs { _ = engine.add(input) }
+        return Date().timeIntervalSince(started) / Double(inputs.count) * 1e6
+    }
+
+    /// The bodies (title and paragraphs as parsed) as JSON lines `{"id", "body"}`.
+    static func dump(_ corpus: [SyntheticNews.Item], to path: String) throws {
+        let parser = ArticleParser()
+        var lines: [String] = []
+        for (index, item) in corpus.enumerated() {
+            guard let article = try? parser.parse(Array(item.text.utf8), fileName: item.name) else { continue }
+            let data = try JSONSerialization.data(withJSONObject: ["id": index, "body": article.body])
+            lines.append(String(decoding: data, as: UTF8.self))
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        print("corpus written to \(path)")
+    }
+
+    /// Cost per article at the start and at the end of a long run, and memory at the end.
+    func scaling(_ count: Int) throws {
+        let path = workdir + "/wirewatch-dedup-scale-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try Store(path: path)
+        let analyzers = AnalyzerPool()
+        let (engine, _) = try store.restore(configuration: DedupConfiguration(), analyzer: analyzers.analyzer(0))
+        var generator = SyntheticNews(seed: 7)
+        var processed = 0
+        var windows: [(from: Int, seconds: Double, articles: Int)] = []
+        var windowSeconds = 0.0
+        var windowArticles = 0
+        let report = max(10_000, count / 100)
+        print("scaling: \(count) articles, reporting every \(report)")
+        while processed < count {
+            let chunk = (0..<min(256, count - processed)).map { _ in generator.next() }
+            let t0 = Date()
+            let outcomes = ArticleIntake.concurrently(chunk, analyzers: analyzers) { item, analyzer in
+                ArticleIntake.evaluate(Array(item.text.utf8), fileName: item.name, maximumSize: 10 << 20, analyzer: analyzer)
+            }
+            _ = try store.record(Self.records(chunk, outcomes), engine: engine)
+            windowSeconds += Date().timeIntervalSince(t0)
+            windowArticles += chunk.count
+            processed += chunk.count
+            if processed % report < 256 || processed == count {
+                windows.append((processed - windowArticles, windowSeconds, windowArticles))
+                print(String(format: "  %8d articles: %.0f µs/article over the last %d, RSS %.0f MB, %d in memory, %d open events", processed, windowSeconds / Double(windowArticles) * 1e6, windowArticles, IngestBenchmark.residentMegabytes(), engine.recentArticleCount, engine.openEventCount))
+                FileHandle.standardOutput.synchronizeFile()
+                windowSeconds = 0
+                windowArticles = 0
+            }
+        }
+        let early = windows.first { $0.from >= 10_000 } ?? windows.first!
+        let late = windows.last!
+        let ratio = (late.seconds / Double(late.articles)) / (early.seconds / Double(early.articles))
+        print(String(format: "scaling: %.0f µs/article after 10,000 articles, %.0f µs/article at %d: ratio %.2f (target ≤ 1.5); RSS %.0f MB (target < 500 MB)", early.seconds / Double(early.articles) * 1e6, late.seconds / Double(late.articles) * 1e6, count, ratio, IngestBenchmark.residentMegabytes()))
+        try store.close()
+    }
+}
