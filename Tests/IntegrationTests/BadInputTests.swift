@@ -54,8 +54,10 @@ struct BadInputTests {
         }
         // A good file after all of them is still served.
         try daemon.renameIn("good.txt", "Still serving.\n")
+        // Reports are written after the commit, when the files are moved: wait for them too.
         try daemon.waitUntil("all failures recorded", timeout: 30) {
             try daemon.store().counts().failed == expected.count && daemon.storedNames() == ["good.txt"]
+                && expected.keys.allSatisfy { FileManager.default.fileExists(atPath: daemon.failed + "/" + $0 + ".error.json") }
         }
         for (name, reason) in expected {
             let report = try report(daemon, name)

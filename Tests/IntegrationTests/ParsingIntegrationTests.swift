@@ -17,8 +17,10 @@ struct ParsingIntegrationTests {
         try daemon.renameIn("001.txt", seed)
         try daemon.renameIn("nobody.json", #"{"title": "Nur ein Titel", "url": "https://example.com/x"}"#)
         try daemon.renameIn("broken.json", #"{"title": "Kaputt", "body": "#)
+        // The report is written after the commit, when the file is moved: wait for it too.
         try daemon.waitUntil("stored and failed", timeout: 20) {
             try daemon.storedNames() == ["001.txt"] && daemon.store().counts().failed == 2
+                && FileManager.default.fileExists(atPath: daemon.failed + "/nobody.json.error.json")
         }
         let store = try daemon.store()
         let file = try #require(try store.allFiles().first)
