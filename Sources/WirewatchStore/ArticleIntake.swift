@@ -7,7 +7,7 @@ import WirewatchCore
 public enum ArticleIntake {
     /// A file's content, judged.
     public enum Outcome: Sendable {
-        case article(Article, ArticleProfile, contentHash: ContentHash, text: DecodedText)
+        case article(Article, ArticleProfile, contentHash: ContentHash, text: DecodedText, columns: ArticleColumns)
         case rejected(code: String, reason: String)
     }
 
@@ -25,7 +25,8 @@ public enum ArticleIntake {
             return .rejected(code: error.code.rawValue, reason: error.message)
         }
         return .article(
-            article, analyzer.profile(article), contentHash: ContentHash(of: bytes), text: DecodedText.decode(bytes))
+            article, analyzer.profile(article), contentHash: ContentHash(of: bytes), text: DecodedText.decode(bytes),
+            columns: ArticleColumns(article))
     }
 
     /// Runs `work` over `items` on all cores, each worker with its own analyzer; results in order.

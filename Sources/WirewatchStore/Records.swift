@@ -21,15 +21,18 @@ public struct AcceptedFile: Sendable, Equatable {
     /// The publisher as counted for distinct sources: the article's source, else its URL's host,
     /// else the file's feed folder or name.
     public var sourceKey: String?
+    /// The article's stored columns, encoded ahead of the commit (on the parsing threads).
+    public var columns: ArticleColumns?
 
     public init(
         claimID: ClaimID, originalName: String, size: Int64, contentHash: ContentHash, text: DecodedText,
         arrivedAt: Double, processedAt: Double, archivePath: String, article: Article? = nil,
-        profile: ArticleProfile? = nil, sourceKey: String? = nil
+        profile: ArticleProfile? = nil, sourceKey: String? = nil, columns: ArticleColumns? = nil
     ) {
         self.article = article
         self.profile = profile
         self.sourceKey = sourceKey
+        self.columns = columns ?? article.map(ArticleColumns.init)
         self.claimID = claimID
         self.originalName = originalName
         self.size = size
@@ -152,4 +155,17 @@ public struct StoredFile: Sendable, Equatable {
     public var arrivedAt: Double
     public var processedAt: Double
     public var archivePath: String
+}
+
+/// An article's text columns as the store writes them: the body, the sections over it, the rules.
+public struct ArticleColumns: Sendable, Equatable {
+    public var body: String
+    public var sections: String
+    public var rules: String
+
+    public init(_ article: Article) {
+        body = article.body
+        sections = Store.sectionsJSON(article.sections)
+        rules = Store.rulesJSON(article.rules)
+    }
 }

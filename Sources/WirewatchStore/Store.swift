@@ -258,9 +258,8 @@ public final class Store: Sendable {
                     articleID, file.contentHash.hex, file.size, article?.encoding ?? file.text.encoding.rawValue,
                     article == nil ? file.text.text : "", file.arrivedAt, article?.title, article?.source,
                     article?.published?.description, article?.published?.secondsSince1970, article?.language,
-                    article?.author, article?.url, article?.format.rawValue, article?.body,
-                    article.map { Self.sectionsJSON($0.sections) }, article.map { Self.rulesJSON($0.rules) },
-                    file.profile?.bodyKey, file.sourceKey, decision?.eventID, decision?.duplicateOf,
+                    article?.author, article?.url, article?.format.rawValue, file.columns?.body,
+                    file.columns?.sections, file.columns?.rules, file.profile?.bodyKey, file.sourceKey, decision?.eventID, decision?.duplicateOf,
                     decision?.nearDuplicateOf, decision?.kind.rawValue, decision.map { EvidenceJSON.encode($0.evidence) },
                 ])
                 if let decision {

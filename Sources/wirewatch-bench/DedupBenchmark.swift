@@ -29,11 +29,20 @@ struct DedupBenchmark: ParsableCommand {
     @Flag(help: "Skip the near-duplicate stage measurement.")
     var skipStage = false
 
+    @Flag(help: "Only time the near-duplicate stage (for profiling).")
+    var stageOnly = false
+
     @Flag(help: "Only time the engine on analysed articles (for profiling).")
     var engineOnly = false
 
     func run() throws {
         print("machine: \(IngestBenchmark.machineDescription())")
+        if stageOnly {
+            var generator = SyntheticNews(seed: 42)
+            let corpus = (0..<articles).map { _ in generator.next() }
+            print(String(format: "near-duplicate stage: median %.1f µs/article", Self.nearDuplicateStage(corpus)))
+            return
+        }
         if engineOnly {
             var generator = SyntheticNews(seed: 42)
             let corpus = (0..<articles).map { _ in generator.next() }
@@ -114,12 +123,13 @@ struct DedupBenchmark: ParsableCommand {
         return zip(chunk, outcomes).map { item, outcome in
             let claim = ClaimID(arrivalMilliseconds: Int64(item.arrival * 1000), tag: UInt32(truncatingIfNeeded: random.next()))
             switch outcome {
-            case .article(let article, let profile, let hash, let text):
+            case .article(let article, let profile, let hash, let text, let columns):
                 return .accepted(
                     AcceptedFile(
                         claimID: claim, originalName: item.name, size: Int64(item.text.utf8.count), contentHash: hash,
                         text: text, arrivedAt: item.arrival, processedAt: item.arrival, archivePath: item.name,
-                        article: article, profile: profile, sourceKey: SourceKey.of(article, fileName: item.name)))
+                        article: article, profile: profile, sourceKey: SourceKey.of(article, fileName: item.name),
+                        columns: columns))
             case .rejected(let code, let reason):
                 return .rejected(
                     RejectedFile(
@@ -227,5 +237,36 @@ struct DedupBenchmark: ParsableCommand {
         let ratio = (late.seconds / Double(late.articles)) / (early.seconds / Double(early.articles))
         print(String(format: "scaling: %.0f µs/article after 10,000 articles, %.0f µs/article at %d: ratio %.2f (target ≤ 1.5); RSS %.0f MB (target < 500 MB)", early.seconds / Double(early.articles) * 1e6, late.seconds / Double(late.articles) * 1e6, count, ratio, IngestBenchmark.residentMegabytes()))
         try store.close()
+    }
+}
+
+/// Where one article's analysis time goes, on one core (for tuning).
+struct AnalysisCost: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "analysis-cost", abstract: "Parse, profile and encode cost per synthetic article on one core.")
+
+    @Option var articles: Int = 5000
+
+    func run() throws {
+        var generator = SyntheticNews(seed: 42)
+        let corpus = (0..<articles).map { _ in Array(generator.next().text.utf8) }
+        let parser = ArticleParser()
+        let analyzer = ArticleAnalyzer()
+        var t = Date()
+        let parsed = corpus.compactMap { try? parser.parse($0, fileName: "a.txt") }
+        let parse = Date().timeIntervalSince(t)
+        t = Date()
+        let profiles = parsed.map { analyzer.profile($0) }
+        let profile = Date().timeIntervalSince(t)
+        t = Date()
+        let columns = parsed.map { ArticleColumns($0) }
+        let encode = Date().timeIntervalSince(t)
+        t = Date()
+        let hashes = corpus.map { ContentHash(of: $0) }
+        let hash = Date().timeIntervalSince(t)
+        t = Date()
+        let decoded = corpus.map { DecodedText.decode($0) }
+        let decode = Date().timeIntervalSince(t)
+        let n = Double(corpus.count) / 1e6
+        print(String(format: "µs/article: parse %.1f, profile %.1f, encode %.1f, content hash %.1f, decode %.1f (%d %d %d %d)", parse / n, profile / n, encode / n, hash / n, decode / n, profiles.count, columns.count, hashes.count, decoded.count))
     }
 }

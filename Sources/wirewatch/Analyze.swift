@@ -124,7 +124,7 @@ struct Analyze: ParsableCommand {
     }
 
     static func date(of outcome: ArticleIntake.Outcome) -> Double? {
-        if case .article(let article, _, _, _) = outcome { return article.published?.secondsSince1970 }
+        if case .article(let article, _, _, _, _) = outcome { return article.published?.secondsSince1970 }
         return nil
     }
 }
@@ -199,13 +199,13 @@ private struct Report {
         for (file, outcome) in zip(files, outcomes) {
             let claim = ClaimID(arrivalMilliseconds: Int64(now * 1000), tag: random.next())
             switch outcome {
-            case .article(let article, let profile, let hash, let text):
+            case .article(let article, let profile, let hash, let text, let columns):
                 records.append(
                     .accepted(
                         AcceptedFile(
                             claimID: claim, originalName: file.path, size: Int64(text.text.utf8.count), contentHash: hash,
                             text: text, arrivedAt: now, processedAt: now, archivePath: file.path, article: article,
-                            profile: profile, sourceKey: SourceKey.of(article, fileName: file.path))))
+                            profile: profile, sourceKey: SourceKey.of(article, fileName: file.path), columns: columns)))
             case .rejected(let code, let reason):
                 records.append(
                     .rejected(
@@ -219,7 +219,7 @@ private struct Report {
         for (index, result) in recorded.results.enumerated() {
             let file = files[index]
             switch (outcomes[index], result) {
-            case (.article(let article, _, _, _), .stored(_, let articleID)):
+            case (.article(let article, _, _, _, _), .stored(_, let articleID)):
                 paths[articleID] = file.path
                 let decision = recorded.decisions[articleID]
                 counts[decision?.kind.rawValue ?? "stored", default: 0] += 1
@@ -229,7 +229,7 @@ private struct Report {
                     duplicateOf: try decision?.duplicateOf.map { try path(of: $0) },
                     nearDuplicateOf: try decision?.nearDuplicateOf.map { try path(of: $0) },
                     kind: decision?.kind.rawValue ?? "stored")
-            case (.article(let article, _, _, _), .exactDuplicate(_, let articleID, _)):
+            case (.article(let article, _, _, _, _), .exactDuplicate(_, let articleID, _)):
                 counts["exact-duplicate", default: 0] += 1
                 let stored = try store.article(id: articleID)
                 emit(

@@ -118,10 +118,15 @@ struct ArticleAnalyzerTests {
         #expect(Set(keys).count == 1, "bodies: \([text.body, html.body, mail.body])")
     }
 
-    @Test func sentencesOfSixOrMoreWordsAreKeyedWithTheirSketch() throws {
+    @Test func sentencesOfSixOrMoreWordsAreKeyedWithSampledFourGrams() throws {
         let profile = try Self.profile("Titel\n\nKurz so. Dies ist ein etwas längerer Satz mit genug Wörtern darin.")
         #expect(profile.sentences.count == 1)
-        #expect(profile.sentences[0].sketch.count == ArticleProfile.Sentence.sketchSize)
+        let sentence = profile.sentences[0]
+        #expect(sentence.sketch.last == sentence.key)
+        #expect(sentence.sketch.dropLast().allSatisfy { $0 % ArticleProfile.Sentence.sampling == 0 })
+        // The same words give the same samples in another text.
+        let other = try Self.profile("Anderes\n\nHier steht mehr. Dies ist ein etwas längerer Satz mit genug Wörtern darin.")
+        #expect(other.sentences.last?.sketch == sentence.sketch)
     }
 
     @Test func placesAreCountedByCountryWithCapitalsAndGenitives() throws {

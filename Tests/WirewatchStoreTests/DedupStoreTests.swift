@@ -27,7 +27,7 @@ struct DedupStoreTests {
 
     /// A file through the same intake as the daemon's.
     static func record(_ bytes: [UInt8], name: String, claim: UInt32, arrival: Double = 1_718_700_000) -> IngestionRecord {
-        guard case .article(let article, let profile, let hash, let text) = ArticleIntake.evaluate(
+        guard case .article(let article, let profile, let hash, let text, _) = ArticleIntake.evaluate(
             bytes, fileName: name, maximumSize: 10 << 20, analyzer: ArticleAnalyzer())
         else { fatalError("\(name) does not parse") }
         return .accepted(

@@ -56,10 +56,7 @@ public final class ArticleAnalyzer {
             }
         }
         if shingles.isEmpty { shingles = window.words }
-        shingles.sort()
-        var unique = 0
-        for index in shingles.indices where index == 0 || shingles[index] != shingles[index - 1] { unique += 1 }
-        return (MinHashSignature(shingles: shingles), unique)
+        return (MinHashSignature(shingles: shingles), DistinctCount.of(shingles))
     }
 
     /// The stem of a word as text, for tests and evidence.
@@ -75,22 +72,34 @@ public final class ArticleAnalyzer {
         return before == 0x61 || before == 0x6F
     }
 
-    /// Sorted distinct terms with their counts and first locations.
+    /// Sorted distinct terms with their counts and first locations: occurrences gathered by hash
+    /// in a small open-addressing table, then the distinct terms sorted.
     static func counted(_ occurrences: [Occurrence]) -> [ArticleProfile.Term] {
         guard !occurrences.isEmpty else { return [] }
-        // A stable order: by hash, then by position.
-        let sorted = occurrences.sorted { lhs, rhs in
-            lhs.hash != rhs.hash ? lhs.hash < rhs.hash : lhs.order < rhs.order
-        }
+        var size = 16
+        while size < occurrences.count * 2 { size <<= 1 }
+        let mask = size - 1
+        var slots = [Int32](repeating: -1, count: size)
         var terms: [ArticleProfile.Term] = []
-        terms.reserveCapacity(sorted.count)
-        for occurrence in sorted {
-            if let last = terms.last, last.hash == occurrence.hash {
-                terms[terms.count - 1].count += 1
-            } else {
-                terms.append(ArticleProfile.Term(hash: occurrence.hash, count: 1, location: occurrence.location))
+        terms.reserveCapacity(occurrences.count)
+        for occurrence in occurrences {
+            var index = Int(truncatingIfNeeded: occurrence.hash) & mask
+            while true {
+                let slot = slots[index]
+                if slot < 0 {
+                    slots[index] = Int32(terms.count)
+                    terms.append(ArticleProfile.Term(hash: occurrence.hash, count: 1, location: occurrence.location))
+                    break
+                }
+                if terms[Int(slot)].hash == occurrence.hash {
+                    terms[Int(slot)].count += 1
+                    break
+                }
+                index = (index + 1) & mask
             }
         }
+        // First occurrences come first, so each term keeps the location where it first appears.
+        terms.sort { $0.hash < $1.hash }
         return terms
     }
 
@@ -101,17 +110,55 @@ public final class ArticleAnalyzer {
     }
 }
 
-/// The last four words, as a shingle once there are four.
+/// The last four words, as a shingle once there are four: a ring of word hashes, combined in
+/// order by rotation and one mix.
 struct ShingleWindow {
-    private(set) var words: [UInt64] = []
+    private var a: UInt64 = 0, b: UInt64 = 0, c: UInt64 = 0, d: UInt64 = 0
+    private(set) var count = 0
 
+    @inline(__always)
     mutating func push(_ word: UInt64) -> UInt64? {
-        words.append(word)
-        if words.count > ArticleAnalyzer.shingleWords { words.removeFirst() }
-        guard words.count == ArticleAnalyzer.shingleWords else { return nil }
-        var shingle: UInt64 = 0x243f_6a88_85a3_08d3
-        for word in words { shingle = TermHash.combine(shingle, word) }
-        return shingle
+        a = b
+        b = c
+        c = d
+        d = word
+        count += 1
+        guard count >= ArticleAnalyzer.shingleWords else { return nil }
+        return TermHash.mix(a ^ (b << 16 | b >> 48) ^ (c << 32 | c >> 32) ^ (d << 48 | d >> 16) ^ 0x243f_6a88_85a3_08d3)
+    }
+
+    /// The words so far when there are fewer than four (a body too short for one shingle).
+    var words: [UInt64] { Array([a, b, c, d].suffix(min(count, 4))) }
+
+    mutating func reset() {
+        count = 0
+    }
+}
+
+/// Counts distinct 64-bit values without sorting them.
+enum DistinctCount {
+    static func of(_ values: [UInt64]) -> Int {
+        guard values.count > 1 else { return values.count }
+        var size = 16
+        while size < values.count * 2 { size <<= 1 }
+        let mask = size - 1
+        var slots = [UInt64](repeating: 0, count: size)
+        var distinct = 0
+        var sawZero = false
+        for value in values {
+            if value == 0 {
+                if !sawZero { distinct += 1 }
+                sawZero = true
+                continue
+            }
+            var index = Int(truncatingIfNeeded: value) & mask
+            while slots[index] != 0 && slots[index] != value { index = (index + 1) & mask }
+            if slots[index] == 0 {
+                slots[index] = value
+                distinct += 1
+            }
+        }
+        return distinct
     }
 }
 
@@ -129,7 +176,8 @@ private struct ProfileBuilder {
     var window = ShingleWindow()
     var words = 0
     var order: Int32 = 0
-    var sha = SHA256()
+    /// The body's folded words, space-separated, for the body key (hashed once at the end).
+    var folded: [UInt8] = []
     var segment: Int32 = 0
 
     /// Capitalised words just read (hashes of their folded forms, and of them without a final
@@ -148,13 +196,12 @@ private struct ProfileBuilder {
     var sentenceWords = 0
     /// The smallest word 4-gram hashes of the sentence (its sketch) and the last words read.
     var sentenceSketch: [UInt64] = []
-    var sentenceWindow: [UInt64] = []
+    var sentenceWindow = ShingleWindow()
     var sentenceStart = 0
     var sentenceEnd = 0
     var currentSentence = -1
     var sentenceIsLead = true
 
-    static let separator: [UInt8] = [0x20]
 
     init(stemmer: Stemmer?, stops: HashSet64, german: Bool) {
         self.stemmer = stemmer
@@ -162,6 +209,7 @@ private struct ProfileBuilder {
         self.german = german
         content.reserveCapacity(512)
         shingles.reserveCapacity(1024)
+        folded.reserveCapacity(8192)
     }
 
     mutating func scan(_ text: String, isTitle: Bool, isLead: Bool, tokenizer: inout Tokenizer) {
@@ -188,32 +236,22 @@ private struct ProfileBuilder {
         if sentenceWords >= ArticleAnalyzer.minimumSentenceWords {
             sentences.append(
                 ArticleProfile.Sentence(
-                    key: sentenceKey, sketch: sentenceSketch,
+                    key: sentenceKey, sketch: sentenceSketch + [sentenceKey],
                     location: TextLocation(segment: segment, start: Int32(sentenceStart), end: Int32(sentenceEnd)),
                     words: sentenceWords, isLead: sentenceIsLead))
         }
         sentenceKey = 0
         sentenceWords = 0
         sentenceSketch.removeAll(keepingCapacity: true)
-        sentenceWindow.removeAll(keepingCapacity: true)
+        sentenceWindow.reset()
     }
 
-    /// Keeps the sentence's smallest 4-gram hashes: two sentences that share most of their wording
-    /// share most of these (the chance of each is the Jaccard similarity of their 4-gram sets).
+    /// Samples the sentence's word 4-grams by hash.
     private mutating func sketch(_ wordHash: UInt64) {
-        sentenceWindow.append(wordHash)
-        if sentenceWindow.count > ArticleAnalyzer.shingleWords { sentenceWindow.removeFirst() }
-        guard sentenceWindow.count == ArticleAnalyzer.shingleWords else { return }
-        var gram: UInt64 = 0x1319_8a2e_0370_7344
-        for word in sentenceWindow { gram = TermHash.combine(gram, word) }
-        if sentenceSketch.contains(gram) { return }
-        if sentenceSketch.count < ArticleProfile.Sentence.sketchSize {
-            sentenceSketch.append(gram)
-            sentenceSketch.sort()
-        } else if gram < sentenceSketch[sentenceSketch.count - 1] {
-            sentenceSketch[sentenceSketch.count - 1] = gram
-            sentenceSketch.sort()
-        }
+        guard let gram = sentenceWindow.push(wordHash), gram % ArticleProfile.Sentence.sampling == 0,
+            sentenceSketch.count < ArticleProfile.Sentence.maximumSamples, !sentenceSketch.contains(gram)
+        else { return }
+        sentenceSketch.append(gram)
     }
 
     private mutating func take(_ token: Tokenizer.Token, isTitle: Bool, isLead: Bool) {
@@ -318,8 +356,8 @@ private struct ProfileBuilder {
         sentenceWords += 1
         sketch(wordHash)
         words += 1
-        sha.update(bufferPointer: UnsafeRawBufferPointer(token.folded))
-        Self.separator.withUnsafeBytes { sha.update(bufferPointer: $0) }
+        folded.append(contentsOf: token.folded)
+        folded.append(0x20)
         if let shingle = window.push(wordHash) { shingles.append(shingle) }
     }
 
@@ -328,10 +366,8 @@ private struct ProfileBuilder {
             // A body shorter than one shingle: its words are its shingles.
             shingles = window.words
         }
-        shingles.sort()
-        var unique = 0
-        for index in shingles.indices where index == 0 || shingles[index] != shingles[index - 1] { unique += 1 }
-        let digest = Array(sha.finalize().prefix(16))
+        let unique = DistinctCount.of(shingles)
+        let digest = Array(SHA256.hash(data: folded).prefix(16))
         let hex: [UInt8] = Array("0123456789abcdef".utf8)
         var key: [UInt8] = []
         key.reserveCapacity(32)

@@ -23,13 +23,16 @@ public struct ArticleProfile: Sendable, Equatable {
         public var location: TextLocation
     }
 
-    /// One sentence of the body: a key of its folded words, a sketch of its wording (for
-    /// sentences copied with small edits) and where it stands.
+    /// One sentence of the body: a key of its folded words, a sample of its word 4-grams (for
+    /// sentences copied in part or with edits) and where it stands.
     public struct Sentence: Sendable, Equatable {
-        /// Sketch values per sentence.
-        public static let sketchSize = 3
+        /// One 4-gram in this many is sampled (chosen by its hash, so two texts sample the same
+        /// ones); a long sentence keeps at most `maximumSamples`.
+        public static let sampling: UInt64 = 4
+        public static let maximumSamples = 8
         public var key: UInt64
-        /// The smallest hashes of the sentence's word 4-grams.
+        /// The sampled 4-gram hashes, and the sentence's key: a run of a dozen words shared with
+        /// another text shares two samples more often than not, a run of twenty almost always.
         public var sketch: [UInt64]
         public var location: TextLocation
         public var words: Int

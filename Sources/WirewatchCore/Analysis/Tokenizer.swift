@@ -21,7 +21,17 @@ struct Tokenizer {
         var sentence: Int
     }
 
-    private var scratch: [UInt8] = Array(repeating: 0, count: 256)
+    /// Where a word is folded; longer words are cut (nothing in news is a 256-byte word).
+    private let scratch = Scratch()
+
+    final class Scratch {
+        static let capacity = 256
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: Scratch.capacity)
+
+        deinit {
+            bytes.deallocate()
+        }
+    }
 
     /// Calls `body` with every token of `bytes`, in order.
     mutating func tokens(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Token) -> Void) {
@@ -81,8 +91,24 @@ struct Tokenizer {
         var letters = 0
         let first = bytes[start]
         let startsWithDigit = first >= 0x30 && first <= 0x39
+        let scratchBytes = scratch.bytes
         while index < count {
             let byte = bytes[index]
+            if byte >= 0x61 && byte <= 0x7A {
+                // The common case, a run of lowercase ASCII letters, without further checks.
+                var run = index
+                while run < count, bytes[run] >= 0x61 && bytes[run] <= 0x7A {
+                    if length < Scratch.capacity {
+                        scratchBytes[length] = bytes[run]
+                        length += 1
+                    }
+                    run += 1
+                }
+                letters += run - index
+                digitsOnly = false
+                index = run
+                continue
+            }
             if byte < 0x80 {
                 if byte >= 0x30 && byte <= 0x39 {
                     append(byte, at: &length)
@@ -129,35 +155,33 @@ struct Tokenizer {
             index += scalarLength
         }
         // Drop an English possessive.
-        if length > 2 && scratch[length - 2] == 0x27 && scratch[length - 1] == 0x73 { length -= 2 }
+        let folded = scratch.bytes
+        if length > 2 && folded[length - 2] == 0x27 && folded[length - 1] == 0x73 { length -= 2 }
         var isNumber = false
         if digitsOnly && length > 0 {
             isNumber = true
-            length = Self.normaliseNumber(&scratch, length)
+            length = Self.normaliseNumber(folded, length)
         }
         let startsSentence = atSentenceStart
         atSentenceStart = false
         lastWasAbbreviation = (isNumber && length <= 2) || (letters == 1 && !isNumber)
         if length > 0 {
-            scratch.withUnsafeBufferPointer { buffer in
-                body(
-                    Token(
-                        folded: UnsafeBufferPointer(rebasing: buffer[0..<length]), range: start..<index,
-                        isCapitalised: capitalised, startsSentence: startsSentence, isNumber: isNumber,
-                        sentence: sentence))
-            }
+            body(
+                Token(
+                    folded: UnsafeBufferPointer(start: folded, count: length), range: start..<index,
+                    isCapitalised: capitalised, startsSentence: startsSentence, isNumber: isNumber, sentence: sentence))
         }
         return index
     }
 
     @inline(__always)
-    private mutating func append(_ byte: UInt8, at length: inout Int) {
-        if length == scratch.count { scratch.append(contentsOf: repeatElement(0, count: scratch.count)) }
-        scratch[length] = byte
+    private func append(_ byte: UInt8, at length: inout Int) {
+        guard length < Scratch.capacity else { return }
+        scratch.bytes[length] = byte
         length += 1
     }
 
-    private mutating func appendLowercased(_ scalar: Unicode.Scalar, at length: inout Int) {
+    private func appendLowercased(_ scalar: Unicode.Scalar, at length: inout Int) {
         let value = scalar.value
         if value == 0xDF || value == 0x1E9E {  // ß, ẞ
             append(0x73, at: &length)
@@ -189,7 +213,7 @@ struct Tokenizer {
     }
 
     /// `6,900` and `6.900` (groups of three after the first) → `6900`; `5,6` → `5.6`.
-    static func normaliseNumber(_ bytes: inout [UInt8], _ length: Int) -> Int {
+    static func normaliseNumber(_ bytes: UnsafeMutablePointer<UInt8>, _ length: Int) -> Int {
         var separators = 0
         var groupLength = 0
         var thousands = true

@@ -80,17 +80,14 @@ public struct ArticleComparison: Sendable {
         onlyInFirst = labels(missing(first, from: second), a, limit: 8)
         onlyInSecond = labels(missing(second, from: first), b, limit: 8)
 
-        // Sentence by sentence: equal keys, or most of the sketch in one sentence of the other.
+        // Sentence by sentence, as the engine does: the same sentence, or two sampled 4-grams of
+        // it anywhere in the other article.
         let keys = Set(a.profile.sentences.map(\.key))
+        let samples = Set(a.profile.sentences.flatMap { $0.sketch.dropLast() })
         var passages: [String] = []
         for sentence in b.profile.sentences {
-            let copied =
-                keys.contains(sentence.key)
-                || a.profile.sentences.contains { other in
-                    let common = sentence.sketch.filter(other.sketch.contains).count
-                    return common >= min(2, sentence.sketch.count) && common > 0
-                }
-            if copied { passages.append(sentence.location.text(in: b.segments)) }
+            let common = sentence.sketch.dropLast().filter(samples.contains).count
+            if keys.contains(sentence.key) || common >= 2 { passages.append(sentence.location.text(in: b.segments)) }
         }
         sharedPassages = passages
     }

@@ -211,35 +211,37 @@ public final class DedupEngine {
         return best
     }
 
-    /// For one sentence, the recent articles holding it: most of its sketch values in one article
-    /// (`loose`, for passages and copy candidates) or all of them (`strict`, for event evidence).
+    /// For one sentence, the recent articles holding it: the same sentence, or two of its sampled
+    /// 4-grams (`loose`, for passages and copy candidates); the same sentence or three samples and
+    /// most of them (`strict`, for event evidence).
     struct SentenceMatches {
         var loose: [UInt32] = []
         var strict: [UInt32] = []
     }
 
     private func sentenceMatches(_ sentences: [ArticleProfile.Sentence]) -> [SentenceMatches] {
-        var hits: [(slot: UInt32, count: Int)] = []
+        var hits: [(slot: UInt32, count: Int, exact: Bool)] = []
         return sentences.map { sentence in
-            let needed = min(2, sentence.sketch.count)
-            guard needed > 0 else { return SentenceMatches() }
             hits.removeAll(keepingCapacity: true)
             for value in sentence.sketch {
+                let exact = value == sentence.key
                 var read = 0
                 sentencePostings.forEach(value) { slot in
                     read += 1
                     if let index = hits.firstIndex(where: { $0.slot == slot }) {
                         hits[index].count += 1
+                        hits[index].exact = hits[index].exact || exact
                     } else {
-                        hits.append((slot, 1))
+                        hits.append((slot, 1, exact))
                     }
                     return read < 64
                 }
             }
+            let samples = sentence.sketch.count - 1
             var matches = SentenceMatches()
-            for hit in hits where hit.count >= needed && recentArticle(hit.slot) != nil {
+            for hit in hits where (hit.exact || hit.count >= 2) && recentArticle(hit.slot) != nil {
                 matches.loose.append(hit.slot)
-                if hit.count == sentence.sketch.count { matches.strict.append(hit.slot) }
+                if hit.exact || (hit.count >= 3 && hit.count * 5 >= samples * 3) { matches.strict.append(hit.slot) }
             }
             return matches
         }

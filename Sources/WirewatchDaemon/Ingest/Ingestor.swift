@@ -282,7 +282,7 @@ final class Ingestor: @unchecked Sendable {
 
     /// What reading, screening, parsing and analysing one claimed file gave (done in parallel).
     enum Evaluation: Sendable {
-        case article(Article, ArticleProfile, size: Int64, contentHash: ContentHash, text: DecodedText)
+        case article(Article, ArticleProfile, size: Int64, contentHash: ContentHash, text: DecodedText, columns: ArticleColumns)
         case rejected(code: String, reason: String, size: Int64?)
     }
 
@@ -304,8 +304,8 @@ final class Ingestor: @unchecked Sendable {
             return .rejected(code: rejection.code, reason: rejection.description, size: size)
         case .bytes(let bytes):
             switch ArticleIntake.evaluate(bytes, fileName: fileName, maximumSize: maximumSize, analyzer: analyzer) {
-            case .article(let article, let profile, let hash, let text):
-                return .article(article, profile, size: Int64(bytes.count), contentHash: hash, text: text)
+            case .article(let article, let profile, let hash, let text, let columns):
+                return .article(article, profile, size: Int64(bytes.count), contentHash: hash, text: text, columns: columns)
             case .rejected(let code, let reason):
                 return .rejected(code: code, reason: reason, size: Int64(bytes.count))
             }
@@ -322,14 +322,15 @@ final class Ingestor: @unchecked Sendable {
                     claimID: file.name.claimID, originalName: file.name.originalName, size: size, reasonCode: code,
                     reason: reason, arrivedAt: file.arrivedAt, failedAt: now,
                     failedPath: destination(in: paths.failed, for: file, reserved: &reserved, suffix: ".error.json")))
-        case .article(let article, let profile, let size, let hash, let text):
+        case .article(let article, let profile, let size, let hash, let text, let columns):
             let dated = paths.archive + "/" + Clock.utcDate(now)
             return .accepted(
                 AcceptedFile(
                     claimID: file.name.claimID, originalName: file.name.originalName, size: size, contentHash: hash,
                     text: text, arrivedAt: file.arrivedAt, processedAt: now,
                     archivePath: destination(in: dated, for: file, reserved: &reserved, suffix: ""), article: article,
-                    profile: profile, sourceKey: SourceKey.of(article, fileName: file.name.originalName)))
+                    profile: profile, sourceKey: SourceKey.of(article, fileName: file.name.originalName),
+                    columns: columns))
         }
     }
 
