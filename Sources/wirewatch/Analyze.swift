@@ -38,6 +38,7 @@ struct Analyze: ParsableCommand {
     var config: String?
 
     func run() throws {
+        HeapTuning.apply()
         let dedup = try loadDedupConfiguration()
         let files = InputFiles.collect(paths)
         let temporary = state == nil

@@ -29,6 +29,7 @@ struct Wirewatchd: AsyncParsableCommand {
     var logLevel: Logger.Level?
 
     func run() async throws {
+        HeapTuning.apply()
         let source = ConfigurationSource(explicitPath: config, base: base)
         let configuration: DaemonConfiguration
         do {

@@ -86,7 +86,7 @@ struct TermStatisticsTests {
 }
 
 struct SparseVectorTests {
-    static func vector(_ pairs: [(UInt64, Float)]) -> SparseVector {
+    static func vector(_ pairs: [(UInt32, Float)]) -> SparseVector {
         SparseVector(sorted: pairs.sorted { $0.0 < $1.0 }.map { SparseVector.Entry(term: $0.0, weight: $0.1) })
     }
 
@@ -101,13 +101,13 @@ struct SparseVectorTests {
         #expect(Self.vector([(1, 2), (3, 4)]).dot(Self.vector([(3, 0.5), (7, 9)])) == 2)
     }
 
-    @Test func addingTrimsToTheHeaviestEntriesOnceTwiceTheLimitHaveGathered() {
+    @Test func addingTrimsToTheHeaviestEntriesOnceHalfTheLimitAgainHasGathered() {
         var a = Self.vector([(1, 1), (2, 5), (3, 2)])
-        a.add(Self.vector([(2, 1), (4, 4), (5, 0.5)]), limit: 3)
-        #expect(a.entries.map(\.term) == [1, 2, 3, 4, 5])  // 5 ≤ 2 × 3: nothing trimmed yet
-        a.add(Self.vector([(6, 3), (7, 0.1)]), limit: 3)
-        #expect(a.entries.map(\.term) == [2, 4, 6])
-        #expect(a.entries.map(\.weight) == [6, 4, 3])
+        a.add(Self.vector([(2, 1), (4, 4), (5, 0.5)]), limit: 4)
+        #expect(a.entries.map(\.term) == [1, 2, 3, 4, 5])  // 5 ≤ 1.5 × 4: nothing trimmed yet
+        a.add(Self.vector([(6, 3), (7, 0.1)]), limit: 4)
+        #expect(a.entries.map(\.term) == [2, 3, 4, 6])
+        #expect(a.entries.map(\.weight) == [6, 2, 4, 3])
     }
 
     @Test func sharedEntriesComeHeaviestFirst() {
@@ -131,6 +131,36 @@ struct PostingTableTests {
         var count = 0
         table.forEach(42) { _ in count += 1; return count < 3 }
         #expect(count == 3)
+    }
+
+    @Test func onlyTheNewestValuesUpToTheCapAreKeptPerKey() {
+        var table = PostingTable(cap: 8)
+        for value in 0..<20 { table.insert(5, UInt32(value)) }
+        for value in 100..<103 { table.insert(6, UInt32(value)) }
+        var seen: [UInt32] = []
+        table.forEach(5) { seen.append($0); return true }
+        #expect(seen == Array((12..<20).reversed()).map(UInt32.init))
+        seen = []
+        table.forEach(6) { seen.append($0); return true }
+        #expect(seen == [102, 101, 100])
+        table.rebuild { $0 % 2 == 0 }
+        seen = []
+        table.forEach(5) { seen.append($0); return true }
+        #expect(seen == [18, 16, 14, 12])
+        table.insert(5, 40)
+        seen = []
+        table.forEach(5) { seen.append($0); return true }
+        #expect(seen == [40, 18, 16, 14, 12])
+    }
+
+    @Test func manyKeysSurviveGrowthWithTheirValues() {
+        var table = PostingTable(capacity: 4)
+        for key in 0..<5000 { for value in 0..<(key % 5) { table.insert(UInt64(key) &* 0x9E37_79B9_7F4A_7C15, UInt32(key * 10 + value)) } }
+        for key in stride(from: 0, to: 5000, by: 97) {
+            var seen: [UInt32] = []
+            table.forEach(UInt64(key) &* 0x9E37_79B9_7F4A_7C15) { seen.append($0); return true }
+            #expect(seen == (0..<(key % 5)).reversed().map { UInt32(key * 10 + $0) })
+        }
     }
 
     @Test func rebuildingDropsWhatIsNoLongerLive() {

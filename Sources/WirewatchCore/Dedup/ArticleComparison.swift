@@ -49,13 +49,13 @@ public struct ArticleComparison: Sendable {
         scores = SimilarityScores.between(first, a.profile.published, second, b.profile.published, configuration: configuration)
         reachesEventThreshold = scores.combined >= configuration.eventSimilarity
 
-        func label(_ term: UInt64, _ side: Side) -> String? {
+        func label(_ term: UInt32, _ side: Side) -> String? {
             for terms in [side.profile.names, side.profile.content, side.profile.numbers] {
                 if let found = DedupEngine.find(term, in: terms) { return found.location.text(in: side.segments) }
             }
             return nil
         }
-        func labels(_ entries: [UInt64], _ side: Side, limit: Int) -> [String] {
+        func labels(_ entries: [UInt32], _ side: Side, limit: Int) -> [String] {
             var result: [String] = []
             var seen = Set<String>()
             for term in entries {
@@ -69,7 +69,7 @@ public struct ArticleComparison: Sendable {
             + first.numbers.shared(with: second.numbers, limit: 4)
         shared.sort { $0.weight > $1.weight }
         sharedTerms = labels(shared.map(\.term), a, limit: 12)
-        func missing(_ x: FeatureVectors, from y: FeatureVectors) -> [UInt64] {
+        func missing(_ x: FeatureVectors, from y: FeatureVectors) -> [UInt32] {
             var entries: [SparseVector.Entry] = []
             for (own, other) in [(x.names, y.names), (x.content, y.content), (x.numbers, y.numbers)] {
                 let present = Set(other.entries.map(\.term))

@@ -27,9 +27,10 @@ public struct DedupConfiguration: Sendable, Equatable {
     public var contentWeight: Double = 0.4
     public var namesWeight: Double = 0.4
     public var numbersWeight: Double = 0.2
-    /// At most this many articles and events are kept in memory; the oldest go first.
-    public var maximumRecentArticles: Int = 250_000
-    public var maximumOpenEvents: Int = 100_000
+    /// At most this many articles and events are kept in memory; the oldest go first. An
+    /// article in memory takes about 1.5 KB, an open event about 4 KB.
+    public var maximumRecentArticles: Int = 150_000
+    public var maximumOpenEvents: Int = 50_000
 
     public init() {}
 

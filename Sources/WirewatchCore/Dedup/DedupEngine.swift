@@ -12,6 +12,8 @@ public final class DedupEngine {
     public private(set) var statistics: TermStatistics
 
     private var events: [Int64: EventState] = [:]
+    private var openEvents = OpenEventBits()
+    private var candidateScores = CandidateScores()
     private var nextEventID: Int64
     private var eventPostings = PostingTable(capacity: 1 << 16)
     private var eventOrder: [(id: Int64, touched: UInt64)] = []
@@ -19,13 +21,23 @@ public final class DedupEngine {
     private var touchCounter: UInt64 = 0
 
     private var recent: [RecentArticle?] = []
+    /// The signatures of `recent`, 128 values each, 16 bits of each value.
+    private var signatures: [UInt16] = []
     private var recentStart = 0
     /// Slot numbers are global: the slot of `recent[i]` is `slotBase + i`.
     private var slotBase: UInt32 = 0
     private var liveRecent = 0
     private var lsh = LSHIndex()
-    private var sentencePostings = PostingTable(capacity: 1 << 16)
-    private var bodyKeys: [String: UInt32] = [:]
+    private var sentencePostings = CompactMultimap(capacity: 1 << 16)
+    /// Index in `recent` of the first article whose sentences are still indexed: passages are
+    /// looked for within the window only (older articles stay near-duplicate originals).
+    private var sentenceStart = 0
+    /// Index entries of articles gone from memory (or past the window, for sentences), which the
+    /// next compaction drops.
+    private var deadBandEntries = 0
+    private var deadEventPostings = 0
+    private var deadSentenceEntries = 0
+    private var bodyKeys: [UInt64: UInt32] = [:]
     private var latestArrival = -Double.infinity
 
     /// Terms of each article indexed for event retrieval, and looked up for it.
@@ -43,7 +55,7 @@ public final class DedupEngine {
     /// Postings read per term: a term that names more events than this is too common to retrieve by.
     static let postingsPerTerm = 64
     /// Centroid sizes per space.
-    static let centroidLimits = (content: 160, names: 80, numbers: 40)
+    static let centroidLimits = (content: 128, names: 64, numbers: 32)
 
     /// - Parameters:
     ///   - nextEventID: the first free event id (events already stored keep theirs).
@@ -54,6 +66,13 @@ public final class DedupEngine {
         self.configuration = configuration
         self.statistics = statistics
         self.nextEventID = nextEventID
+    }
+
+    /// What memory holds, for tuning: entries of each index and average centroid sizes.
+    public var memoryReport: String {
+        let centroid = events.values.reduce(0) { $0 + $1.content.entries.count + $1.names.entries.count + $1.numbers.entries.count }
+        let names = events.values.reduce(0) { $0 + $1.nameCounts.count }
+        return "\(liveRecent) articles (\(recent.count) slots), \(events.count) events (centroid entries \(centroid / max(1, events.count)), names \(names / max(1, events.count))), postings: bands \(lsh.count), sentences \(sentencePostings.count), events \(eventPostings.count), body keys \(bodyKeys.count), event order \(eventOrder.count)"
     }
 
     /// Articles and events held in memory.
@@ -100,14 +119,14 @@ public final class DedupEngine {
 
         if let (original, eventID) = exactDuplicate(of: profile.bodyKey, olderBodyKey: olderBodyKey) {
             let event = join(eventID, input, vectors: nil, centrality: nil)
-            remember(input, eventID: eventID)
+            remember(input, eventID: eventID, indexed: false)
             return DedupDecision(
                 articleID: input.articleID, kind: .exactDuplicate, eventID: eventID, duplicateOf: original,
                 evidence: Evidence(jaccard: 1, containment: 1, sharedPassages: passages), event: event)
         }
         if let copy = nearDuplicate(of: profile, matches) {
             let event = join(copy.eventID, input, vectors: nil, centrality: nil)
-            remember(input, eventID: copy.eventID)
+            remember(input, eventID: copy.eventID, indexed: false)
             return DedupDecision(
                 articleID: input.articleID, kind: .nearDuplicate, eventID: copy.eventID, nearDuplicateOf: copy.articleID,
                 evidence: Evidence(jaccard: copy.jaccard, containment: copy.containment, sharedPassages: passages),
@@ -164,7 +183,9 @@ public final class DedupEngine {
     private func exactDuplicate(
         of key: String, olderBodyKey: (String) -> (articleID: Int64, eventID: Int64)?
     ) -> (Int64, Int64)? {
-        if let slot = bodyKeys[key], let article = recentArticle(slot) { return (article.id, article.eventID) }
+        if let slot = bodyKeys[TermHash.hash(key, space: 0)], let article = recentArticle(slot) {
+            return (article.id, article.eventID)
+        }
         if let older = olderBodyKey(key) { return (older.articleID, older.eventID) }
         return nil
     }
@@ -189,15 +210,15 @@ public final class DedupEngine {
         var best: Copy?
         for slot in seen.sorted() {
             guard let article = recentArticle(slot) else { continue }
-            let jaccard = profile.signature.jaccard(article.signature)
-            let smaller = min(profile.shingleCount, article.shingleCount)
+            let jaccard = storedJaccard(profile.signature, slot: slot)
+            let smaller = min(profile.shingleCount, Int(article.shingleCount))
             let containment: Double
-            if profile.shingleCount <= article.shingleCount {
+            if profile.shingleCount <= Int(article.shingleCount) {
                 containment = MinHashSignature.containment(
-                    jaccard: jaccard, size: profile.shingleCount, otherSize: article.shingleCount)
+                    jaccard: jaccard, size: profile.shingleCount, otherSize: Int(article.shingleCount))
             } else {
                 containment = MinHashSignature.containment(
-                    jaccard: jaccard, size: article.shingleCount, otherSize: profile.shingleCount)
+                    jaccard: jaccard, size: Int(article.shingleCount), otherSize: profile.shingleCount)
             }
             let isCopy =
                 jaccard >= configuration.nearDuplicateSimilarity
@@ -239,7 +260,9 @@ public final class DedupEngine {
             }
             let samples = sentence.sketch.count - 1
             var matches = SentenceMatches()
-            for hit in hits where (hit.exact || hit.count >= 2) && recentArticle(hit.slot) != nil {
+            for hit in hits where (hit.exact || hit.count >= 2) && hit.slot &- sentenceLiveFrom < UInt32.max / 2
+                && recentArticle(hit.slot) != nil
+            {
                 matches.loose.append(hit.slot)
                 if hit.exact || (hit.count >= 3 && hit.count * 5 >= samples * 3) { matches.strict.append(hit.slot) }
             }
@@ -288,21 +311,20 @@ public final class DedupEngine {
     private func bestEvent(
         for vectors: FeatureVectors, published: TimeSpan?, places: [ArticleProfile.PlaceCount]
     ) -> ((id: Int64, scores: SimilarityScores)?, Int) {
-        var weights: [UInt32: Float] = [:]
+        candidateScores.reset()
         func retrieve(_ vector: SparseVector, _ count: Int) {
             for entry in vector.top(count) {
                 var read = 0
-                eventPostings.forEach(entry.term) { id in
+                eventPostings.forEach(UInt64(entry.term)) { id in
                     read += 1
-                    if events[Int64(id)] != nil { weights[id, default: 0] += entry.weight }
+                    if openEvents.contains(Int64(id)) { candidateScores.add(id, entry.weight) }
                     return read < Self.postingsPerTerm
                 }
             }
         }
         retrieve(vectors.content, Self.indexedContentTerms)
         retrieve(vectors.names, Self.indexedNameTerms)
-        let candidates = weights.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .prefix(Self.candidateLimit)
+        let candidates = candidateScores.top(Self.candidateLimit)
         var best: (id: Int64, scores: SimilarityScores)?
         for (id, _) in candidates {
             guard let event = events[Int64(id)] else { continue }
@@ -319,8 +341,16 @@ public final class DedupEngine {
     }
 
     private func index(_ vectors: FeatureVectors, eventID: Int64) {
-        for entry in vectors.content.top(Self.indexedContentTerms) { eventPostings.insert(entry.term, UInt32(truncatingIfNeeded: eventID)) }
-        for entry in vectors.names.top(Self.indexedNameTerms) { eventPostings.insert(entry.term, UInt32(truncatingIfNeeded: eventID)) }
+        var added = 0
+        for entry in vectors.content.top(Self.indexedContentTerms) {
+            eventPostings.insert(UInt64(entry.term), UInt32(truncatingIfNeeded: eventID))
+            added += 1
+        }
+        for entry in vectors.names.top(Self.indexedNameTerms) {
+            eventPostings.insert(UInt64(entry.term), UInt32(truncatingIfNeeded: eventID))
+            added += 1
+        }
+        events[eventID]?.postings += added
     }
 
     /// Adds the article to the event (creating it in memory if needed) and returns its summary.
@@ -331,6 +361,7 @@ public final class DedupEngine {
         } else {
             event = EventState(id: id, firstSeen: input.arrival)
             events[id] = event
+            openEvents.set(id, true)
         }
         let isNewSource = event.add(input, vectors: vectors, centrality: centrality)
         touchCounter += 1
@@ -355,39 +386,70 @@ public final class DedupEngine {
         return labels
     }
 
-    func label(of term: UInt64, in input: Input) -> String? {
+    func label(of term: UInt32, in input: Input) -> String? {
         for space in [input.profile.names, input.profile.content, input.profile.numbers] {
             if let found = Self.find(term, in: space) { return found.location.text(in: input.segments) }
         }
         return nil
     }
 
-    static func find(_ hash: UInt64, in terms: [ArticleProfile.Term]) -> ArticleProfile.Term? {
+    /// The profile term of a vector term (terms are sorted by hash, so by its high bits too).
+    static func find(_ term: UInt32, in terms: [ArticleProfile.Term]) -> ArticleProfile.Term? {
         var low = 0
         var high = terms.count
         while low < high {
             let middle = (low + high) / 2
-            if terms[middle].hash < hash { low = middle + 1 } else { high = middle }
+            if SparseVector.Entry.term(terms[middle].hash) < term { low = middle + 1 } else { high = middle }
         }
-        return low < terms.count && terms[low].hash == hash ? terms[low] : nil
+        return low < terms.count && SparseVector.Entry.term(terms[low].hash) == term ? terms[low] : nil
     }
 
     // MARK: Memory
 
-    private func remember(_ input: Input, eventID: Int64) {
+    /// Keeps an article in memory. A copy (`indexed` false) is not indexed for wording: later
+    /// copies find its original, and shared sentences point to the earliest article anyway.
+    private func remember(_ input: Input, eventID: Int64, indexed: Bool = true) {
         let slot = slotBase &+ UInt32(recent.count)
-        let article = RecentArticle(
-            id: input.articleID, eventID: eventID, signature: input.profile.signature,
-            shingleCount: input.profile.shingleCount, arrival: input.arrival, bodyKey: input.profile.bodyKey)
-        recent.append(article)
-        liveRecent += 1
-        bodyKeys[input.profile.bodyKey] = slot
-        lsh.insert(input.profile.signature, slot: slot)
+        var sentenceEntries = 0
         var seen = Set<UInt64>()
-        for sentence in input.profile.sentences {
-            for value in sentence.sketch where seen.insert(value).inserted { sentencePostings.insert(value, slot) }
+        for sentence in input.profile.sentences where indexed {
+            for value in sentence.sketch where seen.insert(value).inserted {
+                sentencePostings.insert(value, slot)
+                sentenceEntries += 1
+            }
         }
+        let bodyHash = TermHash.hash(input.profile.bodyKey, space: 0)
+        recent.append(
+            RecentArticle(
+                id: input.articleID, eventID: eventID, hasSignature: indexed && !input.profile.signature.isEmpty,
+                shingleCount: Int32(clamping: input.profile.shingleCount), sentenceEntries: Int32(sentenceEntries),
+                arrival: input.arrival, bodyHash: bodyHash))
+        liveRecent += 1
+        bodyKeys[bodyHash] = slot
+        if indexed { lsh.insert(input.profile.signature, slot: slot) }
+        for value in input.profile.signature.values { signatures.append(UInt16(truncatingIfNeeded: value)) }
     }
+
+    /// The estimated Jaccard similarity of a signature and a remembered article's, on the 16 low
+    /// bits the store keeps of each value (two unequal values agree there once in 65,536 times).
+    private func storedJaccard(_ signature: MinHashSignature, slot: UInt32) -> Double {
+        let index = Int(slot &- slotBase)
+        guard !signature.isEmpty, index >= recentStart, index < recent.count, recent[index]?.hasSignature == true else {
+            return 0
+        }
+        let base = index * MinHashSignature.count
+        var equal = 0
+        signatures.withUnsafeBufferPointer { stored in
+            for position in 0..<MinHashSignature.count
+            where UInt16(truncatingIfNeeded: signature.values[position]) == stored[base + position] {
+                equal += 1
+            }
+        }
+        return Double(equal) / Double(MinHashSignature.count)
+    }
+
+    /// The slot of the first article whose sentences are indexed.
+    private var sentenceLiveFrom: UInt32 { slotBase &+ UInt32(sentenceStart) }
 
     private func recentArticle(_ slot: UInt32) -> RecentArticle? {
         let index = Int(slot &- slotBase)
@@ -395,27 +457,48 @@ public final class DedupEngine {
         return recent[index]
     }
 
-    /// Drops articles past the near-duplicate horizon and events idle past the window (or the
-    /// oldest beyond the caps), and compacts the indexes when most of what they hold is gone.
+    /// Drops articles past the near-duplicate horizon (their sentences past the window) and events
+    /// idle past the window, or the oldest beyond the caps; compacts the wording indexes once a
+    /// fifth of what they hold is dead (before they would grow: they are rebuilt 60% full and grow
+    /// at 80%) and the event index once a third is.
     private func evict() {
+        let sentenceLimit = latestArrival - configuration.window
+        while sentenceStart < recent.count, let article = recent[sentenceStart],
+            article.arrival < sentenceLimit || sentenceStart < recentStart
+        {
+            deadSentenceEntries += Int(article.sentenceEntries)
+            sentenceStart += 1
+        }
         let articleLimit = latestArrival - configuration.nearDuplicateHorizon
-        var evicted = false
         while recentStart < recent.count,
             let article = recent[recentStart],
             article.arrival < articleLimit || liveRecent > configuration.maximumRecentArticles
         {
-            if bodyKeys[article.bodyKey] == slotBase &+ UInt32(recentStart) { bodyKeys[article.bodyKey] = nil }
+            if bodyKeys[article.bodyHash] == slotBase &+ UInt32(recentStart) { bodyKeys[article.bodyHash] = nil }
+            if article.hasSignature { deadBandEntries += LSHIndex.bands }
+            if sentenceStart <= recentStart {
+                deadSentenceEntries += Int(article.sentenceEntries)
+                sentenceStart = recentStart + 1
+            }
             recent[recentStart] = nil
             recentStart += 1
             liveRecent -= 1
-            evicted = true
         }
-        if evicted && recentStart > 4096 && recentStart * 2 > recent.count {
+        if deadSentenceEntries > 4096 && deadSentenceEntries * 5 > sentencePostings.count {
+            let liveFrom = sentenceLiveFrom
+            sentencePostings.rebuild { $0 &- liveFrom < UInt32.max / 2 }
+            deadSentenceEntries = 0
+        }
+        if deadBandEntries > 4096 && deadBandEntries * 5 > lsh.count {
             let liveFrom = slotBase &+ UInt32(recentStart)
             lsh.rebuild { $0 &- liveFrom < UInt32.max / 2 }
-            sentencePostings.rebuild { $0 &- liveFrom < UInt32.max / 2 }
+            deadBandEntries = 0
+        }
+        if recentStart > 4096 && recentStart * 5 > recent.count {
             recent.removeFirst(recentStart)
-            slotBase = liveFrom
+            signatures.removeFirst(recentStart * MinHashSignature.count)
+            slotBase = slotBase &+ UInt32(recentStart)
+            sentenceStart -= recentStart
             recentStart = 0
         }
         let eventLimit = latestArrival - configuration.window
@@ -427,7 +510,9 @@ public final class DedupEngine {
                 continue
             }
             guard event.lastSeen < eventLimit || events.count > configuration.maximumOpenEvents else { break }
+            deadEventPostings += event.postings
             events[id] = nil
+            openEvents.set(id, false)
             eventOrderStart += 1
             removedEvents = true
         }
@@ -435,8 +520,9 @@ public final class DedupEngine {
             eventOrder.removeFirst(eventOrderStart)
             eventOrderStart = 0
         }
-        if removedEvents && eventPostings.count > 4 * (events.count + 1024) * (Self.indexedContentTerms + Self.indexedNameTerms) {
-            eventPostings.rebuild { events[Int64($0)] != nil }
+        if removedEvents && deadEventPostings > 4096 && deadEventPostings * 3 > eventPostings.count {
+            eventPostings.rebuild { openEvents.contains(Int64($0)) }
+            deadEventPostings = 0
         }
     }
 }
@@ -461,10 +547,15 @@ enum GermanNouns {
 struct RecentArticle {
     var id: Int64
     var eventID: Int64
-    var signature: MinHashSignature
-    var shingleCount: Int
+    /// Its MinHash signature is in the engine's flat signature store, at its index.
+    var hasSignature: Bool
+    var shingleCount: Int32
+    /// Entries it put in the sentence index.
+    var sentenceEntries: Int32
     var arrival: Double
-    var bodyKey: String
+    /// A 64-bit hash of the body key (collisions cost one store lookup, never a wrong answer:
+    /// the store keeps the key itself).
+    var bodyHash: UInt64
 }
 
 /// An open event: centroids of its original articles per space, and what its summary needs.
@@ -485,12 +576,20 @@ final class EventState {
     var titleCentrality = -1.0
     /// How many original articles name each name, with the name as first written; the rarest go
     /// when the list grows long.
-    var nameCounts: [UInt64: (count: Int, label: String)] = [:]
+    var nameCounts: [NameCount] = []
+
+    struct NameCount {
+        var hash: UInt64
+        var count: Int
+        var label: String
+    }
     /// The leading names as last worked out; refreshed while the event is young and then every
     /// few articles (the leaders of a large event change slowly).
     private var cachedTopNames: [String] = []
     private var topNamesAt = -1
     var touched: UInt64 = 0
+    /// Entries it has in the event index.
+    var postings = 0
     /// Per place, the sum over the original articles of the share of their place mentions.
     var places: [Int: Double] = [:]
     var placeArticles = 0
@@ -534,8 +633,8 @@ final class EventState {
             leading.removeLast(leading.count - 24)
         }
         for term in leading {
-            if let known = nameCounts[term.hash] {
-                nameCounts[term.hash] = (known.count + 1, known.label)
+            if let known = nameCounts.firstIndex(where: { $0.hash == term.hash }) {
+                nameCounts[known].count += 1
                 continue
             }
             let label = term.location.text(in: input.segments)
@@ -543,11 +642,11 @@ final class EventState {
             guard label.count > 2 || (label.count == 2 && label.uppercased() == label),
                 !(german && GermanNouns.looksCommon(label))
             else { continue }
-            nameCounts[term.hash] = (1, label)
+            nameCounts.append(NameCount(hash: term.hash, count: 1, label: label))
         }
-        if nameCounts.count > 256 {
-            let kept = nameCounts.sorted { $0.value.count > $1.value.count }.prefix(128)
-            nameCounts = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+        if nameCounts.count > 96 {
+            nameCounts.sort { $0.count != $1.count ? $0.count > $1.count : $0.hash < $1.hash }
+            nameCounts.removeLast(nameCounts.count - 48)
         }
     }
 
@@ -570,7 +669,7 @@ final class EventState {
             let (x, y) = (a.label.utf8.count, b.label.utf8.count)
             return x != y ? x > y : a.label < b.label
         }
-        for entry in nameCounts.values {
+        for entry in nameCounts.lazy.map({ (count: $0.count, label: $0.label) }) {
             if leaders.count == keep, let last = leaders.last, !before(entry, last) { continue }
             let position = leaders.firstIndex { before(entry, $0) } ?? leaders.count
             leaders.insert(entry, at: position)
@@ -638,7 +737,7 @@ extension DedupEngine {
             _ = join(eventID, input, vectors: vectors, centrality: kind == .newEvent ? nil : 0)
             index(vectors, eventID: eventID)
         }
-        remember(input, eventID: eventID)
+        remember(input, eventID: eventID, indexed: kind == .sameEvent || kind == .newEvent)
         evict()
     }
 

@@ -20,7 +20,14 @@ public struct FeatureVectors: Sendable, Equatable {
         var entries: [SparseVector.Entry] = []
         entries.reserveCapacity(terms.count)
         for term in terms {
-            entries.append(SparseVector.Entry(term: term.hash, weight: (1 + logf(term.count)) * statistics.idf(term.hash)))
+            let entry = SparseVector.Entry(
+                term: SparseVector.Entry.term(term.hash), weight: (1 + logf(term.count)) * statistics.idf(term.hash))
+            // Two hashes that share their high bits (about once in four billion pairs) make one entry.
+            if let last = entries.last, last.term == entry.term {
+                entries[entries.count - 1].weight += entry.weight
+            } else {
+                entries.append(entry)
+            }
         }
         return SparseVector(sorted: entries).normalised()
     }

@@ -1,9 +1,21 @@
 /// A sparse vector over term hashes, sorted by hash, for merge-based dot products without hash
 /// tables.
 public struct SparseVector: Sendable, Equatable {
+    /// A term and its weight: 8 bytes, so centroids and their dot products stay in cache.
     public struct Entry: Sendable, Equatable {
-        public var term: UInt64
+        /// The high 32 bits of the term's hash: it sorts as the full hash does, and two of the
+        /// terms compared here share it about once in four billion pairs.
+        public var term: UInt32
         public var weight: Float
+
+        public init(term: UInt32, weight: Float) {
+            self.term = term
+            self.weight = weight
+        }
+
+        /// The vector term of a 64-bit term hash.
+        @inline(__always)
+        public static func term(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash >> 32) }
     }
 
     public private(set) var entries: [Entry]
@@ -66,7 +78,7 @@ public struct SparseVector: Sendable, Equatable {
         return dot(other) / (norm * other.norm)
     }
 
-    /// Adds `other`, then keeps at most the `limit` heaviest entries once twice as many have
+    /// Adds `other`, then keeps at most the `limit` heaviest entries once half as many again have
     /// gathered (a centroid stays small however many articles join it; trimming in bulk keeps the
     /// cost of an addition linear).
     public mutating func add(_ other: SparseVector, limit: Int) {
@@ -89,7 +101,7 @@ public struct SparseVector: Sendable, Equatable {
                 j += 1
             }
         }
-        if merged.count > 2 * limit {
+        if merged.count > limit + limit / 2 {
             // The limit-th heaviest weight, then keep what is at least as heavy (in term order).
             var weights = merged.map(\.weight)
             weights.sort(by: >)
@@ -104,8 +116,8 @@ public struct SparseVector: Sendable, Equatable {
     }
 
     /// The entries both share, heaviest product first.
-    public func shared(with other: SparseVector, limit: Int) -> [(term: UInt64, weight: Float)] {
-        var result: [(term: UInt64, weight: Float)] = []
+    public func shared(with other: SparseVector, limit: Int) -> [(term: UInt32, weight: Float)] {
+        var result: [(term: UInt32, weight: Float)] = []
         var i = 0
         var j = 0
         while i < entries.count && j < other.entries.count {

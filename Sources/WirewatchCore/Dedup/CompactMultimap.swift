@@ -1,0 +1,94 @@
+/// A multimap from 64-bit keys to 32-bit values in one flat table of 8-byte slots (a 32-bit tag
+/// of the key, the value), for indexes whose keys are mostly distinct (LSH bands, sentence
+/// samples): half the memory of ``PostingTable`` there. Many values under one key make long
+/// probe runs, so indexes with common keys use ``PostingTable``.
+///
+/// Keys are compared on their tags, so a lookup can return a value stored under another key
+/// about once in four billion comparisons; every caller checks its candidates, so that costs only
+/// the check. Values are never removed one by one: ``rebuild(keeping:)`` drops dead ones in bulk.
+struct CompactMultimap {
+    private var slots: [UInt64]
+    private(set) var count = 0
+
+    init(capacity: Int = 1024) {
+        slots = [UInt64](repeating: 0, count: Self.size(for: capacity))
+    }
+
+    /// Slots for `entries` live entries: 60% full, so that what can be added before the next
+    /// rebuild (a third more) keeps probe runs short. Any size works: probing starts by
+    /// multiplying, not masking, so the table need not double.
+    private static func size(for entries: Int) -> Int { max(64, entries * 5 / 3) }
+
+    /// The stored tag: never 0, so that an empty slot is 0.
+    @inline(__always)
+    private static func tag(_ key: UInt64) -> UInt64 {
+        let folded = (key >> 32) ^ (key & 0xFFFF_FFFF)
+        return folded == 0 ? 1 : folded
+    }
+
+    /// Probing starts from the tag alone, so slots move without their full keys when rebuilt.
+    @inline(__always)
+    private static func start(_ tag: UInt64, size: Int) -> Int {
+        Int(truncatingIfNeeded: TermHash.mix(tag).multipliedFullWidth(by: UInt64(size)).high)
+    }
+
+    mutating func insert(_ key: UInt64, _ value: UInt32) {
+        // Up to 80% full, then rebuilt 60% full.
+        if (count + 1) * 5 > slots.count * 4 { rebuild(capacity: count + 1) { _ in true } }
+        let tag = Self.tag(key)
+        let size = slots.count
+        var index = Self.start(tag, size: size)
+        slots.withUnsafeMutableBufferPointer { slots in
+            while slots[index] != 0 {
+                index += 1
+                if index == size { index = 0 }
+            }
+            slots[index] = tag << 32 | UInt64(value)
+        }
+        count += 1
+    }
+
+    /// Calls `body` with the values stored under `key` until it returns false.
+    func forEach(_ key: UInt64, _ body: (UInt32) -> Bool) {
+        let tag = Self.tag(key)
+        let size = slots.count
+        var index = Self.start(tag, size: size)
+        slots.withUnsafeBufferPointer { slots in
+            while true {
+                let slot = slots[index]
+                if slot == 0 { return }
+                if slot >> 32 == tag && !body(UInt32(truncatingIfNeeded: slot)) { return }
+                index += 1
+                if index == size { index = 0 }
+            }
+        }
+    }
+
+    /// Keeps only the values `isLive` accepts.
+    mutating func rebuild(keeping isLive: (UInt32) -> Bool) {
+        var live = 0
+        for slot in slots where slot != 0 && isLive(UInt32(truncatingIfNeeded: slot)) { live += 1 }
+        rebuild(capacity: live, isLive)
+    }
+
+    /// Re-inserts live slots into a table sized for `capacity` entries.
+    private mutating func rebuild(capacity: Int, _ isLive: (UInt32) -> Bool) {
+        let old = slots
+        slots = []  // the old table is the only copy while the new one fills
+        slots = [UInt64](repeating: 0, count: Self.size(for: capacity))
+        let size = slots.count
+        var kept = 0
+        slots.withUnsafeMutableBufferPointer { slots in
+            for slot in old where slot != 0 && isLive(UInt32(truncatingIfNeeded: slot)) {
+                var index = Self.start(slot >> 32, size: size)
+                while slots[index] != 0 {
+                    index += 1
+                    if index == size { index = 0 }
+                }
+                slots[index] = slot
+                kept += 1
+            }
+        }
+        count = kept
+    }
+}
