@@ -13,7 +13,7 @@ SYSUSERSDIR = $(PREFIX)/lib/sysusers.d
 TMPFILESDIR = $(PREFIX)/lib/tmpfiles.d
 SANDBOX ?= ../shared/tools/systemd-sandbox
 
-.PHONY: all deps build release run test test-units test-systemd bench fuzz install clean
+.PHONY: all deps pydeps build release run test test-units test-systemd bench bench-scale fuzz install clean
 
 all: build
 
@@ -40,7 +40,12 @@ run: build
 	@echo "wirewatchd: drop or rename files into $(BASE)/inbox/ (state in $(BASE)/wirewatch.sqlite)"
 	$$($(SWIFT) build --show-bin-path)/wirewatchd --base $(BASE)
 
-test: deps
+# Python packages the tests use as independent clients (from PyPI).
+pydeps:
+	@python3 -c 'import varlink' 2>/dev/null || python3 -m pip install -q varlink 2>/dev/null || \
+	  python3 -m pip install --break-system-packages -q varlink
+
+test: deps pydeps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory test-units
@@ -76,6 +81,14 @@ bench: release
 	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench ingest --daemon $$($(SWIFT) build -c release --show-bin-path)/wirewatchd
 	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench parse
 	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench extraction
+	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench quality
+	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench dedup --runs 5 --dump /var/tmp/wirewatch-dedup-corpus.jsonl
+	python3 -c 'import datasketch' 2>/dev/null || pip install --break-system-packages -q datasketch
+	python3 Tests/bench/datasketch_lsh.py /var/tmp/wirewatch-dedup-corpus.jsonl 3
+
+# The scaling run: 1,000,000 synthetic articles through analyze's pipeline (about half an hour).
+bench-scale: release
+	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench dedup --articles 1000 --runs 1 --skip-stage --scale 1000000
 
 clean:
 	rm -rf .build $(BASE)

@@ -11,11 +11,21 @@ public enum WirewatchInterface {
     public enum Method {
         public static let getStatus = "io.wirewatch.GetStatus"
         public static let reload = "io.wirewatch.Reload"
+        public static let listEvents = "io.wirewatch.ListEvents"
+        public static let getEvent = "io.wirewatch.GetEvent"
+        public static let listArticles = "io.wirewatch.ListArticles"
+        public static let getArticle = "io.wirewatch.GetArticle"
+        public static let pause = "io.wirewatch.Pause"
+        public static let resume = "io.wirewatch.Resume"
+        public static let rescan = "io.wirewatch.Rescan"
     }
 
     public enum Error {
         public static let invalidConfiguration = "io.wirewatch.InvalidConfiguration"
         public static let permissionDenied = "io.wirewatch.PermissionDenied"
+        public static let notFound = "io.wirewatch.NotFound"
+        public static let invalidParameter = "io.wirewatch.InvalidParameter"
+        public static let internalError = "io.wirewatch.InternalError"
     }
 
     public static let description = """
@@ -24,7 +34,7 @@ public enum WirewatchInterface {
 
         # The daemon's state and counts.
         type Status (
-          # "starting", "running", "reloading" or "stopping".
+          # "starting", "running", "paused", "reloading" or "stopping".
           state: string,
           version: string,
           uptime_seconds: int,
@@ -46,8 +56,106 @@ public enum WirewatchInterface {
           last_error: ?string
         )
 
+        # An event: articles about the same happening. Times are ISO 8601 in UTC.
+        type Event (
+          id: int,
+          # The title of its most representative article.
+          title: ?string,
+          first_seen: string,
+          last_seen: string,
+          # When its articles say they were published (as precise as they are).
+          published: ?string,
+          articles: int,
+          sources: int,
+          top_names: []string
+        )
+
+        # One distinct source of an event and its first article there.
+        type EventSource (
+          source: string,
+          first_seen: string,
+          article_id: int
+        )
+
+        # An article as listed.
+        type Article (
+          id: int,
+          title: ?string,
+          source: ?string,
+          # As the article gives it (ISO 8601, as precise as the source).
+          published: ?string,
+          language: ?string,
+          # When its first file arrived.
+          first_seen: string,
+          # "exact-duplicate", "near-duplicate", "same-event" or "new-event"; null until decided.
+          decision: ?string,
+          event_id: ?int,
+          # The earlier article whose text this one repeats, or copies with edits.
+          duplicate_of: ?int,
+          near_duplicate_of: ?int,
+          # The name of its first file.
+          file: ?string
+        )
+
+        # A passage (a sentence) an article shares with an earlier one.
+        type SharedPassage (
+          text: string,
+          article_id: int
+        )
+
+        # An article with its text and the evidence of its dedup decision.
+        type ArticleDetail (
+          article: Article,
+          author: ?string,
+          url: ?string,
+          # "text", "html", "email", "json" or "markdown".
+          format: ?string,
+          body: ?string,
+          shared_passages: []SharedPassage,
+          # The stored evidence as a JSON object: scores, shared terms, candidates considered.
+          evidence: ?string
+        )
+
         # The daemon's state and counts.
         method GetStatus() -> (status: Status)
+
+        # Events, most recently active first. since: active at or after (last seen); until: begun at or
+        # before (first seen); query: words the title or top names contain; min_sources: at least this
+        # many distinct sources; limit (default 50, at most 1000) and offset page through the rest.
+        method ListEvents(
+          since: ?string,
+          until: ?string,
+          query: ?string,
+          min_sources: ?int,
+          limit: ?int,
+          offset: ?int
+        ) -> (events: []Event, total: int)
+
+        # One event with its sources and articles (oldest first, at most 1000).
+        method GetEvent(id: int) -> (event: Event, sources: []EventSource, articles: []Article)
+
+        # Articles, newest first, filtered like ListEvents (query: words of the title), or of one event.
+        method ListArticles(
+          since: ?string,
+          until: ?string,
+          query: ?string,
+          event_id: ?int,
+          limit: ?int,
+          offset: ?int
+        ) -> (articles: []Article, total: int)
+
+        # One article with its text and evidence.
+        method GetArticle(id: int) -> (article: ArticleDetail)
+
+        # Stops claiming files from the inbox (files keep arriving there and wait); what is claimed is
+        # finished. For root and the admin group.
+        method Pause() -> (state: string)
+
+        # Claims files again, starting with a scan of the inbox. For root and the admin group.
+        method Resume() -> (state: string)
+
+        # Scans the inbox for files the watcher has not reported. For root and the admin group.
+        method Rescan() -> (queued: int)
 
         # Re-reads the configuration file, validates it and applies it. An invalid file is refused and
         # the running configuration stays. Paths take effect only at a restart.
@@ -58,6 +166,15 @@ public enum WirewatchInterface {
 
         # The caller may not call this method.
         error PermissionDenied (method: string)
+
+        # No such event, article or file.
+        error NotFound (kind: string, id: string)
+
+        # A parameter has a value the method cannot use.
+        error InvalidParameter (parameter: string, reason: string)
+
+        # The daemon could not complete the call (the store failed); the reason says how.
+        error InternalError (reason: string)
 
         """
 

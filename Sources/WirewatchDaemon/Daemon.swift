@@ -24,7 +24,7 @@ public struct StartupError: Error, CustomStringConvertible {
 
 /// What the daemon is doing, as `GetStatus` reports it.
 public enum DaemonState: String, Sendable {
-    case starting, running, reloading, stopping
+    case starting, running, paused, reloading, stopping
 }
 
 /// The result of a reload.
@@ -230,7 +230,36 @@ public final class Daemon: Service, @unchecked Sendable {
             rescans: watcher?.rescans.current ?? 0)
     }
 
-    public var currentState: DaemonState { state.withLock { $0 } }
+    public var currentState: DaemonState {
+        let current = state.withLock { $0 }
+        return current == .running && queue.isPaused ? .paused : current
+    }
+
+    // MARK: Pause, resume, rescan
+
+    /// Stops claiming files: what is claimed is finished, new files wait in the inbox.
+    public func pause() {
+        guard !queue.isPaused else { return }
+        queue.isPaused = true
+        logger.notice("paused: files wait in the inbox until resumed", metadata: ["event": "daemon-paused"])
+    }
+
+    /// Claims files again, after a scan of the inbox.
+    public func resume() {
+        guard queue.isPaused else { return }
+        queue.isPaused = false
+        parts.withLock { $0?.watcher }?.requestRescan()
+        logger.notice("resumed", metadata: ["event": "daemon-resumed"])
+    }
+
+    /// Scans the inbox for files the watcher has not reported; returns what is queued now.
+    public func rescan() -> Int {
+        parts.withLock { $0?.watcher }?.requestRescan()
+        return queue.count
+    }
+
+    /// The store, for the control interface's read methods (nil before start-up has opened it).
+    var store: Store? { parts.withLock { $0?.store } }
 
     public var uptimeSeconds: Int { Int((Clock.monotonicNanoseconds() &- startedAt) / 1_000_000_000) }
 

@@ -173,6 +173,11 @@ extension Store {
                 }
             }
             engine.reserveEventIDs(through: lastEvent)
+            // Every stored body, so exact duplicates of articles long gone from memory are found.
+            try pool.read { db in
+                let keys = try String.fetchCursor(db, sql: "SELECT body_key FROM article WHERE body_key IS NOT NULL")
+                while let key = try keys.next() { engine.noteStoredBody(key) }
+            }
             // Articles without a decision (stored before dedup, or by an older version).
             var pending: [(StoredRecord, ArticleProfile)] = []
             func flush() throws {

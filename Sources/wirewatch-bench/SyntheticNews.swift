@@ -19,6 +19,7 @@ struct SyntheticNews {
 
     private var random: SplitMix64
     private let vocabulary: [String]
+    private let capitalizedVocabulary: [String]
     private let people: [String]
     private let places: [String]
     private let zipf: [Double]
@@ -54,8 +55,9 @@ struct SyntheticNews {
             (0..<count).map { _ in syllables[Int(generator.next() % UInt64(syllables.count))] }.joined()
         }
         vocabulary = (0..<40_000).map { _ in word(2 + Int(generator.next() % 3)) }
-        people = (0..<5000).map { _ in word(2).capitalized + " " + word(2 + Int(generator.next() % 2)).capitalized }
-        places = (0..<800).map { _ in word(2 + Int(generator.next() % 2)).capitalized }
+        people = (0..<5000).map { _ in word(2).capitalizedASCII + " " + word(2 + Int(generator.next() % 2)).capitalizedASCII }
+        places = (0..<800).map { _ in word(2 + Int(generator.next() % 2)).capitalizedASCII }
+        capitalizedVocabulary = vocabulary.map(\.capitalizedASCII)
         // Zipf's law over the vocabulary: cumulative weights of 1/rank.
         var total = 0.0
         zipf = (1...vocabulary.count).map { rank in
@@ -66,7 +68,7 @@ struct SyntheticNews {
 
     private mutating func uniform(_ count: Int) -> Int { Int(random.next() % UInt64(max(1, count))) }
 
-    private mutating func commonWord() -> String {
+    private mutating func commonWord(capitalized: Bool = false) -> String {
         let target = Double(random.next() % 1_000_000) / 1_000_000 * zipf.last!
         var low = 0
         var high = zipf.count - 1
@@ -74,7 +76,7 @@ struct SyntheticNews {
             let middle = (low + high) / 2
             if zipf[middle] < target { low = middle + 1 } else { high = middle }
         }
-        return vocabulary[low]
+        return capitalized ? capitalizedVocabulary[low] : vocabulary[low]
     }
 
     private mutating func newEvent() -> Event {
@@ -100,12 +102,11 @@ struct SyntheticNews {
             case 57..<59: words.append(event.place)
             case 59..<61: words.append(event.numbers[uniform(event.numbers.count)])
             case 61..<63: words.append(people[uniform(people.count)])
-            default: words.append(event.german && index > 0 && roll % 4 == 0 ? commonWord().capitalized : commonWord())
+            default: words.append(commonWord(capitalized: event.german && index > 0 && roll % 4 == 0))
             }
         }
-        var text = words.joined(separator: " ")
-        text = text.prefix(1).uppercased() + text.dropFirst()
-        return text + (uniform(12) == 0 ? "?" : ".")
+        words[0] = words[0].capitalizedASCII
+        return words.joined(separator: " ") + (uniform(12) == 0 ? "?" : ".")
     }
 
     private mutating func body(_ event: Event, bytes: Int) -> [String] {
@@ -157,6 +158,14 @@ struct SyntheticNews {
 }
 
 extension String {
+    /// The first letter upper-cased, for the generator's ASCII words (Foundation's `capitalized`
+    /// goes through ICU and dominated generation time).
+    fileprivate var capitalizedASCII: String {
+        var bytes = Array(utf8)
+        if let first = bytes.first, first >= 0x61, first <= 0x7A { bytes[0] = first - 0x20 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     fileprivate func replacingFirst(_ target: String, with replacement: String) -> String {
         guard let range = range(of: target) else { return self }
         return replacingCharacters(in: range, with: replacement)

@@ -291,6 +291,6 @@ private struct Report {
 
     func printSummary(engine: DedupEngine) {
         let parts = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }
-        print("\n\(counts.values.reduce(0, +)) files: \(parts.joined(separator: ", ")); \(events.count) events")
+        print("\n\(counts.values.reduce(0, +)) files: \(parts.joined(separator: ", ")); \(events.count) \(events.count == 1 ? "event" : "events")")
     }
 }

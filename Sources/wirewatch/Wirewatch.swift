@@ -12,10 +12,14 @@ struct Wirewatch: ParsableCommand {
             Commands that talk to the daemon use its control socket: --socket, else $WIREWATCH_SOCKET,
             else /run/wirewatch/control.sock.
 
-            Exit status: 0 success, 1 failure, 4 permission denied, 7 daemon not running.
+            Exit status: 0 success, 1 failure (or not found), 2 invalid arguments, 4 permission denied,
+            7 daemon not running.
             """,
         version: WirewatchInterface.version,
-        subcommands: [Status.self, Reload.self, Parse.self, Analyze.self, Explain.self, Stats.self])
+        subcommands: [
+            Status.self, Events.self, EventCommand.self, Articles.self, ArticleCommand.self, Explain.self,
+            Pause.self, Resume.self, Rescan.self, Reload.self, Parse.self, Analyze.self, Stats.self,
+        ])
 }
 
 /// Options shared by every command that talks to the daemon.
@@ -64,6 +68,13 @@ func check(_ reply: VarlinkReply) throws {
             for problem in problems { fail("  \(problem.stringValue ?? "\(problem)")") }
         }
         throw ExitCode(1)
+    case WirewatchInterface.Error.notFound:
+        fail("wirewatch: no \(reply.parameters["kind"]?.stringValue ?? "item") \(reply.parameters["id"]?.stringValue ?? "") in the store")
+        throw ExitCode(1)
+    case WirewatchInterface.Error.invalidParameter:
+        let parameter = reply.parameters["parameter"]?.stringValue ?? "a parameter"
+        fail("wirewatch: \(parameter) \(reply.parameters["reason"]?.stringValue ?? "is invalid")")
+        throw ExitCode(2)
     default:
         fail("wirewatch: the daemon answered \(error) \(reply.parameters)")
         throw ExitCode(1)

@@ -190,3 +190,48 @@ struct TimeSpanTests {
         #expect(abs(configuration.timeFactor(distance: 4 * configuration.window) - 0.5) < 1e-9)
     }
 }
+
+struct CompactMultimapTests {
+    static func values(_ table: CompactMultimap, _ key: UInt64) -> Set<UInt32> {
+        var found = Set<UInt32>()
+        table.forEach(key) { found.insert($0); return true }
+        return found
+    }
+
+    @Test func everyValueIsFoundUnderItsKeyAfterGrowing() {
+        var table = CompactMultimap(capacity: 8)
+        for value in 0..<20_000 { table.insert(UInt64(value % 997) &* 0x9E37_79B9_7F4A_7C15, UInt32(value)) }
+        #expect(table.count == 20_000)
+        for key in [0, 1, 500, 996] {
+            #expect(Self.values(table, UInt64(key) &* 0x9E37_79B9_7F4A_7C15) == Set(stride(from: key, to: 20_000, by: 997).map(UInt32.init)))
+        }
+    }
+
+    @Test func compactingInPlaceKeepsEveryLiveValueFindable() {
+        var table = CompactMultimap(capacity: 30_000)
+        // Keys that collide into long runs, and values dropped from all over them.
+        for value in 0..<20_000 { table.insert(UInt64(value % 3001) &* 0xD6E8_FEB8_6659_FD93, UInt32(value)) }
+        table.rebuild { $0 % 3 != 0 }
+        #expect(table.count == 20_000 - 6667)
+        for key in 0..<3001 {
+            let expected = Set(stride(from: key, to: 20_000, by: 3001).filter { $0 % 3 != 0 }.map(UInt32.init))
+            #expect(Self.values(table, UInt64(key) &* 0xD6E8_FEB8_6659_FD93) == expected)
+        }
+        table.insert(42 &* 0xD6E8_FEB8_6659_FD93, 99_999)
+        #expect(Self.values(table, 42 &* 0xD6E8_FEB8_6659_FD93).contains(99_999))
+    }
+}
+
+struct BloomFilterTests {
+    @Test func everythingAddedIsFoundAndAboutOneInAHundredOthersIsAFalseMaybe() {
+        var filter = BloomFilter(capacity: 1000)
+        var random = SplitMix64(seed: 11)
+        let added = (0..<20_000).map { _ in random.next() }
+        for hash in added { filter.insert(hash) }
+        #expect(filter.count == 20_000)
+        #expect(added.allSatisfy(filter.mightContain))
+        let falseMaybes = (0..<100_000).filter { _ in filter.mightContain(random.next()) }.count
+        // Layers of 1,000 to 16,000 hashes at ten bits each: a few percent in all, never most.
+        #expect(falseMaybes < 5_000)
+    }
+}

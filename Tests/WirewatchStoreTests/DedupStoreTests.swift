@@ -124,4 +124,28 @@ struct DedupStoreTests {
         #expect(decision.duplicateOf == 1)
         #expect(decision.eventID == 1)
     }
+
+    @Test func anExactCopyIsFoundInTheStoreByARestartedEngineThatNeverHeldTheOriginal() throws {
+        var configuration = DedupConfiguration()
+        configuration.window = 3600
+        configuration.nearDuplicateHorizon = 3600
+        let first = try Self.seedBytes(Self.seedNames[0])
+        do {
+            let store = try Store(path: path)
+            let (engine, _) = try store.restore(configuration: configuration, analyzer: ArticleAnalyzer())
+            _ = try store.record([Self.record(first, name: "first.txt", claim: 1, arrival: 1_000_000)], engine: engine)
+            _ = try store.record(
+                [Self.record(try Self.seedBytes(Self.seedNames[3]), name: "later.txt", claim: 2, arrival: 1_090_000)], engine: engine)
+            try store.close()
+        }
+        let store = try Store(path: path)
+        let (engine, restoration) = try store.restore(configuration: configuration, analyzer: ArticleAnalyzer())
+        #expect(restoration.replayed == 1)  // only the later article is within the horizon
+        let copy = String(decoding: first, as: UTF8.self).replacingOccurrences(of: "\n\n", with: "\n\n\n")
+        let recorded = try store.record(
+            [Self.record(Array(copy.utf8), name: "again.txt", claim: 3, arrival: 1_100_000)], engine: engine)
+        let decision = try #require(recorded.decisions.values.first)
+        #expect(decision.kind == .exactDuplicate)
+        #expect(decision.duplicateOf == 1)
+    }
 }

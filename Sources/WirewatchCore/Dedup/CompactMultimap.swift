@@ -64,11 +64,53 @@ struct CompactMultimap {
         }
     }
 
-    /// Keeps only the values `isLive` accepts.
+    /// Keeps only the values `isLive` accepts. When they fit in the table 60% full, in place (no
+    /// second table, so memory does not peak while a large index is compacted); otherwise into a
+    /// new table of the right size.
     mutating func rebuild(keeping isLive: (UInt32) -> Bool) {
         var live = 0
         for slot in slots where slot != 0 && isLive(UInt32(truncatingIfNeeded: slot)) { live += 1 }
-        rebuild(capacity: live, isLive)
+        if live * 5 <= slots.count * 3 {
+            compactInPlace(isLive)
+        } else {
+            rebuild(capacity: live, isLive)
+        }
+    }
+
+    /// Empties the dead slots, then, in one pass that starts at a slot that was empty before (where
+    /// no probe path crosses), moves every live slot that a hole now separates from where its
+    /// probe starts into the first hole on that path. Moves stay within a run of occupied slots
+    /// and go backwards, so every slot the pass has left stays findable.
+    private mutating func compactInPlace(_ isLive: (UInt32) -> Bool) {
+        let size = slots.count
+        guard let boundary = slots.firstIndex(of: 0) else {
+            // Never the case below 80% full; a full table is rebuilt instead.
+            rebuild(capacity: slots.count, isLive)
+            return
+        }
+        var kept = 0
+        slots.withUnsafeMutableBufferPointer { slots in
+            for index in 0..<size where slots[index] != 0 {
+                if isLive(UInt32(truncatingIfNeeded: slots[index])) { kept += 1 } else { slots[index] = 0 }
+            }
+            var index = boundary
+            for _ in 0..<size {
+                index += 1
+                if index == size { index = 0 }
+                let slot = slots[index]
+                guard slot != 0 else { continue }
+                var target = Self.start(slot >> 32, size: size)
+                while target != index && slots[target] != 0 {
+                    target += 1
+                    if target == size { target = 0 }
+                }
+                if target != index {
+                    slots[target] = slot
+                    slots[index] = 0
+                }
+            }
+        }
+        count = kept
     }
 
     /// Re-inserts live slots into a table sized for `capacity` entries.

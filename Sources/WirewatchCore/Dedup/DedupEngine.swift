@@ -38,6 +38,9 @@ public final class DedupEngine {
     private var deadEventPostings = 0
     private var deadSentenceEntries = 0
     private var bodyKeys: [UInt64: UInt32] = [:]
+    /// The body keys of every article the engine has seen or the store holds: an article whose
+    /// body is not in memory is looked up in the store only when this says it may be there.
+    private var storedBodies = BloomFilter(capacity: 1 << 20)
     private var latestArrival = -Double.infinity
 
     /// Terms of each article indexed for event retrieval, and looked up for it.
@@ -186,8 +189,16 @@ public final class DedupEngine {
         if let slot = bodyKeys[TermHash.hash(key, space: 0)], let article = recentArticle(slot) {
             return (article.id, article.eventID)
         }
-        if let older = olderBodyKey(key) { return (older.articleID, older.eventID) }
+        if storedBodies.mightContain(TermHash.hash(key, space: 0)), let older = olderBodyKey(key) {
+            return (older.articleID, older.eventID)
+        }
         return nil
+    }
+
+    /// Notes the body key of a stored article (at start-up, for the whole store), so that an exact
+    /// duplicate of it is looked for in the store.
+    public func noteStoredBody(_ key: String) {
+        storedBodies.insert(TermHash.hash(key, space: 0))
     }
 
     struct Copy {
@@ -255,7 +266,7 @@ public final class DedupEngine {
                     } else {
                         hits.append((slot, 1, exact))
                     }
-                    return read < 64
+                    return read < Self.postingsPerSample
                 }
             }
             let samples = sentence.sketch.count - 1
@@ -301,6 +312,9 @@ public final class DedupEngine {
         return evidence
     }
 
+    /// Postings read per sentence sample: wording found in more original articles than this
+    /// within the window is a stock phrase or boilerplate, not a passage copied from one of them.
+    static let postingsPerSample = 16
     /// A sentence in articles of more events than this is boilerplate.
     static let boilerplateEvents = 2
     /// A lead sentence this long, found whole in an event's article, puts the article in that event.
@@ -426,6 +440,7 @@ public final class DedupEngine {
                 arrival: input.arrival, bodyHash: bodyHash))
         liveRecent += 1
         bodyKeys[bodyHash] = slot
+        storedBodies.insert(bodyHash)
         if indexed { lsh.insert(input.profile.signature, slot: slot) }
         for value in input.profile.signature.values { signatures.append(UInt16(truncatingIfNeeded: value)) }
     }

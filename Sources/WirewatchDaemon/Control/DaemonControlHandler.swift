@@ -31,8 +31,37 @@ struct DaemonControlHandler: ControlHandler {
             }
         case WirewatchInterface.Method.getStatus:
             return VarlinkReply(parameters: .object(["status": status()]))
+        case WirewatchInterface.Method.listEvents, WirewatchInterface.Method.getEvent, WirewatchInterface.Method.listArticles,
+            WirewatchInterface.Method.getArticle:
+            guard let store = daemon.store else {
+                return .failure(WirewatchInterface.Error.internalError, .object(["reason": "the store is not open yet"]))
+            }
+            let queries = ControlQueries(store: store)
+            do {
+                switch call.method {
+                case WirewatchInterface.Method.listEvents: return try queries.listEvents(call.parameters)
+                case WirewatchInterface.Method.getEvent: return try queries.getEvent(call.parameters)
+                case WirewatchInterface.Method.listArticles: return try queries.listArticles(call.parameters)
+                default: return try queries.getArticle(call.parameters)
+                }
+            } catch {
+                return error.reply
+            }
+        case WirewatchInterface.Method.pause, WirewatchInterface.Method.resume, WirewatchInterface.Method.rescan:
+            guard mayChange(peer) else {
+                return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
+            }
+            switch call.method {
+            case WirewatchInterface.Method.pause:
+                daemon.pause()
+            case WirewatchInterface.Method.resume:
+                daemon.resume()
+            default:
+                return VarlinkReply(parameters: .object(["queued": .number(Double(daemon.rescan()))]))
+            }
+            return VarlinkReply(parameters: .object(["state": .string(daemon.currentState.rawValue)]))
         case WirewatchInterface.Method.reload:
-            guard peer.uid == 0 || peer.uid == ownUID else {
+            guard mayChange(peer) else {
                 return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
             }
             switch daemon.reload() {
@@ -53,6 +82,11 @@ struct DaemonControlHandler: ControlHandler {
             }
             return .failure(VarlinkStandardError.methodNotFound, .object(["method": .string(call.method)]))
         }
+    }
+
+    /// Changing methods: root and the daemon's own user.
+    private func mayChange(_ peer: PeerCredentials) -> Bool {
+        peer.uid == 0 || peer.uid == ownUID
     }
 
     private func status() -> JSONValue {

@@ -19,6 +19,7 @@ final class ClaimQueue: @unchecked Sendable {
     private var items: [ClaimRequest] = []
     private var head = 0
     private var closed = false
+    private var paused = false
 
     func push(_ requests: [ClaimRequest]) {
         guard !requests.isEmpty else { return }
@@ -28,15 +29,16 @@ final class ClaimQueue: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Waits up to `timeout` seconds for work; returns at most `limit` requests (empty on timeout),
-    /// or nil once the queue is closed.
+    /// Waits up to `timeout` seconds for work; returns at most `limit` requests (empty on timeout
+    /// or while paused), or nil once the queue is closed.
     func popBatch(limit: Int, timeout: Double) -> [ClaimRequest]? {
         condition.lock()
         defer { condition.unlock() }
-        if head == items.count && !closed {
+        if (head == items.count || paused) && !closed {
             _ = condition.wait(until: Date(timeIntervalSinceNow: timeout))
         }
         if closed { return nil }
+        if paused { return [] }
         let end = min(items.count, head + limit)
         let batch = Array(items[head..<end])
         head = end
@@ -45,6 +47,21 @@ final class ClaimQueue: @unchecked Sendable {
             head = 0
         }
         return batch
+    }
+
+    /// While paused, nothing is handed out: requests wait here (and their files in the inbox).
+    var isPaused: Bool {
+        get {
+            condition.lock()
+            defer { condition.unlock() }
+            return paused
+        }
+        set {
+            condition.lock()
+            paused = newValue
+            condition.signal()
+            condition.unlock()
+        }
     }
 
     /// Requests waiting.

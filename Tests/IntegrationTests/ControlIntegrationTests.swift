@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import WirewatchControl
+
+/// The control interface against a running daemon with the seeds dropped in: the CLI's browsing
+/// commands in both output forms, typed errors and their exit codes, pause and resume.
+@Suite(.serialized)
+struct ControlIntegrationTests {
+    static func cli(_ daemon: DaemonHarness, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try runTool(DaemonHarness.cliPath, arguments + ["--socket", daemon.base + "/control.sock"])
+    }
+
+    static func startWithSeeds() throws -> DaemonHarness {
+        let daemon = try DaemonHarness()
+        try daemon.start()
+        for name in DedupIntegrationTests.seeds { try daemon.renameIn(name, try DedupIntegrationTests.seed(name)) }
+        try daemon.waitUntil("five seeds stored", timeout: 30) { try daemon.storedNames().count == 5 }
+        return daemon
+    }
+
+    @Test func eventsAndArticlesAreListedAndShownInBothForms() throws {
+        let daemon = try Self.startWithSeeds()
+        defer { daemon.remove() }
+
+        let events = try Self.cli(daemon, ["events", "--json"])
+        #expect(events.status == 0)
+        let listed = try JSONValue.decode(Array(events.stdout.utf8))
+        #expect(listed["total"]?.intValue == 1)
+        guard case .array(let items)? = listed["events"], let event = items.first, let id = event["id"]?.intValue else {
+            Issue.record("no event listed: \(events.stdout)")
+            return
+        }
+        #expect(event["sources"]?.intValue == 5)
+        #expect(event["articles"]?.intValue == 5)
+        let human = try Self.cli(daemon, ["events"])
+        #expect(human.stdout.hasPrefix("EVENT"))
+        #expect(human.stdout.contains("Putin") || human.stdout.contains("Nordkorea"))
+
+        // Filters: a word in the names or title, a minimum of sources, a time after everything.
+        let byName = try JSONValue.decode(Array(try Self.cli(daemon, ["events", "--json", "--query", "nordkorea"]).stdout.utf8))
+        #expect(byName["total"]?.intValue == 1)
+        let tooFew = try JSONValue.decode(Array(try Self.cli(daemon, ["events", "--json", "--min-sources", "6"]).stdout.utf8))
+        #expect(tooFew["total"]?.intValue == 0)
+        let later = try JSONValue.decode(Array(try Self.cli(daemon, ["events", "--json", "--since", "2099-01-01"]).stdout.utf8))
+        #expect(later["total"]?.intValue == 0)
+        let recent = try JSONValue.decode(Array(try Self.cli(daemon, ["events", "--json", "--since", "1h"]).stdout.utf8))
+        #expect(recent["total"]?.intValue == 1)
+
+        let shown = try JSONValue.decode(Array(try Self.cli(daemon, ["event", String(id), "--json"]).stdout.utf8))
+        guard case .array(let sources)? = shown["sources"], case .array(let articles)? = shown["articles"] else {
+            Issue.record("event without sources or articles")
+            return
+        }
+        #expect(sources.count == 5)
+        #expect(articles.count == 5)
+        #expect(articles.first?["decision"]?.stringValue == "new-event")
+        #expect(try Self.cli(daemon, ["event", String(id)]).stdout.contains("sources"))
+
+        let page = try JSONValue.decode(Array(try Self.cli(daemon, ["articles", "--json", "--limit", "2"]).stdout.utf8))
+        #expect(page["total"]?.intValue == 5)
+        if case .array(let firstPage)? = page["articles"] { #expect(firstPage.count == 2) }
+        #expect(try Self.cli(daemon, ["articles", "--limit", "2"]).stdout.contains("more with --offset 2"))
+
+        // Article 5 is seed 004, which shares agency sentences with 002 (article 3).
+        let article = try JSONValue.decode(Array(try Self.cli(daemon, ["article", "5", "--json"]).stdout.utf8))
+        let detail = article["article"]
+        #expect(detail?["article"]?["event_id"]?.intValue == id)
+        #expect(detail?["body"]?.stringValue?.isEmpty == false)
+        if case .array(let passages)? = detail?["shared_passages"] {
+            #expect(passages.contains { $0["article_id"]?.intValue == 3 })
+        } else {
+            Issue.record("no shared passages")
+        }
+        #expect(try Self.cli(daemon, ["article", "5"]).stdout.contains("shared passages"))
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test func unknownIdsAndBadParametersGetTypedErrorsAndTheirExitCodes() throws {
+        let daemon = try Self.startWithSeeds()
+        defer { daemon.remove() }
+        let missing = try Self.cli(daemon, ["event", "999"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no event 999"))
+        let badLimit = try Self.cli(daemon, ["articles", "--limit", "5000"])
+        #expect(badLimit.status == 2)
+        #expect(badLimit.stderr.contains("limit"))
+        let badTime = try Self.cli(daemon, ["events", "--since", "yesterday"])
+        #expect(badTime.status == 2)
+
+        // The same errors straight from the protocol, with their parameters.
+        let client = try VarlinkClient(path: daemon.base + "/control.sock", timeout: 5)
+        let notFound = try client.call(VarlinkCall(method: "io.wirewatch.GetArticle", parameters: .object(["id": 12345])))
+        #expect(notFound.error == "io.wirewatch.NotFound")
+        #expect(notFound.parameters["kind"]?.stringValue == "article")
+        let invalid = try client.call(VarlinkCall(method: "io.wirewatch.ListEvents", parameters: .object(["since": "soon"])))
+        #expect(invalid.error == "io.wirewatch.InvalidParameter")
+        #expect(invalid.parameters["parameter"]?.stringValue == "since")
+        let wrongType = try client.call(VarlinkCall(method: "io.wirewatch.GetEvent", parameters: .object(["id": "one"])))
+        #expect(wrongType.error == "io.wirewatch.InvalidParameter")
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test func aPausedDaemonLeavesNewFilesInTheInboxUntilResumed() throws {
+        let daemon = try DaemonHarness()
+        defer { daemon.remove() }
+        try daemon.start()
+        #expect(try Self.cli(daemon, ["pause"]).status == 0)
+        let status = try JSONValue.decode(Array(try Self.cli(daemon, ["status", "--json"]).stdout.utf8))
+        #expect(status["state"]?.stringValue == "paused")
+        try daemon.renameIn("waiting.txt", try DedupIntegrationTests.seed(DedupIntegrationTests.seeds[0]))
+        Thread.sleep(forTimeInterval: 1)
+        #expect(try daemon.storedNames().isEmpty)
+        #expect(daemon.files(in: daemon.inbox).contains("waiting.txt"))
+        #expect(try Self.cli(daemon, ["resume"]).status == 0)
+        try daemon.waitUntil("the waiting file stored", timeout: 30) { try daemon.storedNames().count == 1 }
+        #expect(try Self.cli(daemon, ["rescan"]).stdout.contains("rescan requested"))
+        #expect(try daemon.stop() == 0)
+    }
+}
+
+/// The Python `varlink` package (installed by `make test`) as an independent client.
+@Suite(.serialized)
+struct IndependentVarlinkClientTests {
+    @Test func thePythonVarlinkClientReadsTheInterfaceAndCallsTheDaemon() throws {
+        let daemon = try ControlIntegrationTests.startWithSeeds()
+        defer { daemon.remove() }
+        let result = try runTool(
+            "/usr/bin/env",
+            [
+                "python3", DedupIntegrationTests.repository + "/Tests/varlink/python_client.py", daemon.base + "/control.sock",
+                DedupIntegrationTests.repository + "/Sources/WirewatchControl/io.wirewatch.varlink",
+            ])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("GetInterfaceDescription: parsed"))
+        #expect(result.stdout.contains("ListEvents: 1 events"))
+        #expect(result.stdout.contains("io.wirewatch.NotFound"))
+        #expect(try daemon.stop() == 0)
+    }
+}
