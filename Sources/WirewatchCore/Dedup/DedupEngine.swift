@@ -425,11 +425,17 @@ public final class DedupEngine {
     private func remember(_ input: Input, eventID: Int64, indexed: Bool = true) {
         let slot = slotBase &+ UInt32(recent.count)
         var sentenceEntries = 0
-        var seen = Set<UInt64>()
-        for sentence in input.profile.sentences where indexed {
-            for value in sentence.sketch where seen.insert(value).inserted {
+        if indexed {
+            // Each sample once per article: sorted, then the repeats skipped.
+            var values: [UInt64] = []
+            values.reserveCapacity(input.profile.sentences.count * (ArticleProfile.Sentence.maximumSamples + 1))
+            for sentence in input.profile.sentences { values.append(contentsOf: sentence.sketch) }
+            values.sort()
+            var previous: UInt64?
+            for value in values where value != previous {
                 sentencePostings.insert(value, slot)
                 sentenceEntries += 1
+                previous = value
             }
         }
         let bodyHash = TermHash.hash(input.profile.bodyKey, space: 0)
