@@ -15,7 +15,7 @@ public final class DedupEngine {
     private var openEvents = OpenEventBits()
     private var candidateScores = CandidateScores()
     private var nextEventID: Int64
-    private var eventPostings = PostingTable(capacity: 1 << 16)
+    private var eventPostings = PostingTable(capacity: 1024)
     private var eventOrder: [(id: Int64, touched: UInt64)] = []
     private var eventOrderStart = 0
     private var touchCounter: UInt64 = 0
@@ -28,7 +28,7 @@ public final class DedupEngine {
     private var slotBase: UInt32 = 0
     private var liveRecent = 0
     private var lsh = LSHIndex()
-    private var sentencePostings = CompactMultimap(capacity: 1 << 16)
+    private var sentencePostings = CompactMultimap(capacity: 1024)
     /// Index in `recent` of the first article whose sentences are still indexed: passages are
     /// looked for within the window only (older articles stay near-duplicate originals).
     private var sentenceStart = 0
@@ -40,7 +40,7 @@ public final class DedupEngine {
     private var bodyKeys: [UInt64: UInt32] = [:]
     /// The body keys of every article the engine has seen or the store holds: an article whose
     /// body is not in memory is looked up in the store only when this says it may be there.
-    private var storedBodies = BloomFilter(capacity: 1 << 20)
+    private var storedBodies = BloomFilter(capacity: 1 << 16)
     private var latestArrival = -Double.infinity
 
     /// Terms of each article indexed for event retrieval, and looked up for it.

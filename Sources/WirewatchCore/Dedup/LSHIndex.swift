@@ -5,7 +5,7 @@
 public struct LSHIndex {
     static let bands = 32
     static let rows = MinHashSignature.count / bands
-    private var postings = CompactMultimap(capacity: 1 << 16)
+    private var postings = CompactMultimap(capacity: 1024)
 
     public init() {}
 

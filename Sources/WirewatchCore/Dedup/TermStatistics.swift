@@ -9,7 +9,11 @@
 public struct TermStatistics: Sendable, Equatable {
     /// Articles counted so far.
     public private(set) var documents: Int
-    private var cells: [UInt32]
+    /// The cells in chunks of `chunkCells`, each allocated when first written (an idle daemon with
+    /// an empty store holds none of the 8 MiB).
+    private var chunks: [[UInt32]?]
+    static let chunkBits = 14
+    static let chunkCells = 1 << chunkBits
     private let widthBits: Int
     private let depth: Int
 
@@ -19,8 +23,22 @@ public struct TermStatistics: Sendable, Equatable {
         self.widthBits = widthBits
         self.depth = depth
         self.documents = 0
-        self.cells = [UInt32](repeating: 0, count: depth << widthBits)
+        self.chunks = [[UInt32]?](repeating: nil, count: max(1, (depth << widthBits) >> Self.chunkBits))
     }
+
+    @inline(__always)
+    private func value(_ index: Int) -> UInt32 {
+        chunks[index >> Self.chunkBits]?[index & (Self.chunkCells - 1)] ?? 0
+    }
+
+    @inline(__always)
+    private mutating func set(_ index: Int, _ value: UInt32) {
+        let chunk = index >> Self.chunkBits
+        if chunks[chunk] == nil { chunks[chunk] = [UInt32](repeating: 0, count: Self.chunkCells) }
+        chunks[chunk]![index & (Self.chunkCells - 1)] = value
+    }
+
+    private var cellCount: Int { depth << widthBits }
 
     @inline(__always)
     private func cell(_ hash: UInt64, row: Int) -> Int {
@@ -33,7 +51,7 @@ public struct TermStatistics: Sendable, Equatable {
     @inline(__always)
     public func documentFrequency(_ hash: UInt64) -> Int {
         var minimum = UInt32.max
-        for row in 0..<depth { minimum = min(minimum, cells[cell(hash, row: row)]) }
+        for row in 0..<depth { minimum = min(minimum, value(cell(hash, row: row))) }
         return Int(minimum)
     }
 
@@ -54,11 +72,11 @@ public struct TermStatistics: Sendable, Equatable {
         documents += 1
         for hash in hashes {
             var minimum = UInt32.max
-            for row in 0..<depth { minimum = min(minimum, cells[cell(hash, row: row)]) }
+            for row in 0..<depth { minimum = min(minimum, value(cell(hash, row: row))) }
             guard minimum < UInt32.max else { continue }
             for row in 0..<depth {
                 let index = cell(hash, row: row)
-                if cells[index] == minimum { cells[index] = minimum + 1 }
+                if value(index) == minimum { set(index, minimum + 1) }
             }
         }
     }
@@ -68,11 +86,15 @@ public struct TermStatistics: Sendable, Equatable {
     /// The sketch as bytes (little endian), for saving.
     public func snapshot() -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(16 + cells.count * 4)
+        bytes.reserveCapacity(16 + cellCount * 4)
         func put(_ value: UInt64) { for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) } }
         put(UInt64(documents))
         put(UInt64(widthBits) | UInt64(depth) << 32)
-        cells.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        let zeros = [UInt32](repeating: 0, count: Self.chunkCells)
+        for (index, chunk) in chunks.enumerated() {
+            let cells = min(Self.chunkCells, cellCount - index * Self.chunkCells)
+            (chunk ?? zeros).withUnsafeBytes { bytes.append(contentsOf: $0.prefix(cells * 4)) }
+        }
         return bytes
     }
 
@@ -93,13 +115,22 @@ public struct TermStatistics: Sendable, Equatable {
         self.widthBits = widthBits
         self.depth = depth
         self.documents = Int(get(0))
-        var cells = [UInt32](repeating: 0, count: depth << widthBits)
-        cells.withUnsafeMutableBytes { target in
-            bytes.withUnsafeBytes { source in
-                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[16...]))
+        // Chunks of zeros stay unallocated.
+        var chunks: [[UInt32]?] = []
+        bytes.withUnsafeBytes { source in
+            let cells = UnsafeRawBufferPointer(rebasing: source[16...])
+            for start in stride(from: 0, to: cells.count, by: Self.chunkCells * 4) {
+                let part = UnsafeRawBufferPointer(rebasing: cells[start..<min(cells.count, start + Self.chunkCells * 4)])
+                if part.allSatisfy({ $0 == 0 }) {
+                    chunks.append(nil)
+                } else {
+                    var chunk = [UInt32](repeating: 0, count: Self.chunkCells)
+                    chunk.withUnsafeMutableBytes { UnsafeMutableRawBufferPointer(rebasing: $0[..<part.count]).copyMemory(from: part) }
+                    chunks.append(chunk)
+                }
             }
         }
-        self.cells = cells
+        self.chunks = chunks
     }
 }
 
