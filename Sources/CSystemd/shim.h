@@ -18,4 +18,15 @@ static inline int wirewatch_peer_credentials(int fd, int *pid, unsigned int *uid
     *gid = (unsigned int)credentials[2];
     return 0;
 }
+
+/// The supplementary groups of the process at the other end (SO_PEERGROUPS, Linux 4.13). Returns
+/// how many were written (at most `capacity`), or -1 with errno set.
+static inline int wirewatch_peer_groups(int fd, unsigned int *groups, int capacity) {
+    socklen_t length = (socklen_t)(capacity * sizeof(unsigned int));
+#ifndef SO_PEERGROUPS
+#define SO_PEERGROUPS 59
+#endif
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &length) != 0) return -1;
+    return (int)(length / sizeof(unsigned int));
+}
 #endif

@@ -107,7 +107,9 @@ public final class Daemon: Service, @unchecked Sendable {
             listener = activated
             logger.debug("control socket passed by systemd")
         } else {
-            listener = try ControlServer.bind(path: paths.controlSocket)
+            let control = initialConfiguration.control
+            listener = try ControlServer.bind(
+                path: paths.controlSocket, group: control.group.isEmpty ? nil : ControlAccess.groupID(control.group))
         }
         let control = try ControlServer(listener: listener, handler: DaemonControlHandler(daemon: self), logger: logger)
 

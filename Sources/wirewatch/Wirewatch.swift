@@ -59,7 +59,7 @@ func check(_ reply: VarlinkReply) throws {
     guard let error = reply.error else { return }
     switch error {
     case WirewatchInterface.Error.permissionDenied, VarlinkStandardError.permissionDenied:
-        fail("wirewatch: permission denied: run as root or as the wirewatch user")
+        fail("wirewatch: permission denied for \(reply.parameters["method"]?.stringValue ?? "this call"): changes need root, the daemon's user or the group in control.admin_group; reading needs the group in control.group")
         throw ExitCode(4)
     case WirewatchInterface.Error.invalidConfiguration:
         let source = reply.parameters["source"]?.stringValue ?? "configuration"

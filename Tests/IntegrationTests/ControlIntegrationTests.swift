@@ -137,3 +137,67 @@ struct IndependentVarlinkClientTests {
         #expect(try daemon.stop() == 0)
     }
 }
+
+/// Permissions with a real unprivileged caller (`nobody`, via setpriv) in and out of the groups.
+@Suite(.serialized)
+struct ControlPermissionTests {
+    /// A system group made for the test and removed after it.
+    final class TemporaryGroup {
+        let name: String
+        let gid: UInt32
+
+        init(_ name: String) throws {
+            _ = try runTool("/usr/sbin/groupdel", [name])
+            let added = try runTool("/usr/sbin/groupadd", ["--system", name])
+            guard added.status == 0 else { throw TestFailure("groupadd \(name): \(added.stderr)") }
+            let line = try String(contentsOfFile: "/etc/group", encoding: .utf8).split(separator: "\n").first { $0.hasPrefix(name + ":") }
+            guard let id = line?.split(separator: ":", omittingEmptySubsequences: false).dropFirst(2).first.flatMap({ UInt32($0) }) else {
+                throw TestFailure("no gid for \(name)")
+            }
+            self.name = name
+            self.gid = id
+        }
+
+        deinit { _ = try? runTool("/usr/sbin/groupdel", [name]) }
+    }
+
+    struct TestFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// The CLI as `nobody`, with these supplementary groups.
+    static func asNobody(_ daemon: DaemonHarness, groups: [UInt32], _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let groupArgument = groups.isEmpty ? ["--clear-groups"] : ["--groups", groups.map(String.init).joined(separator: ",")]
+        return try runTool(
+            "/usr/bin/setpriv",
+            ["--reuid=65534", "--regid=65534"] + groupArgument + [DaemonHarness.cliPath] + arguments + ["--socket", daemon.base + "/control.sock"])
+    }
+
+    @Test func operatorsReadAdminsChangeAndOthersAreRefused() throws {
+        guard getuid() == 0 else { return }  // needs root to add groups and switch users
+        let operators = try TemporaryGroup("ww-test-operators")
+        let admins = try TemporaryGroup("ww-test-admins")
+        var daemon = try DaemonHarness()
+        defer { daemon.remove() }
+        let config = daemon.base + "/wirewatch.toml"
+        try "[control]\ngroup = \"\(operators.name)\"\nadmin_group = \"\(admins.name)\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        daemon.extraArguments = ["--config", config]
+        // `nobody` must reach the socket through the harness's folder.
+        chmod(daemon.base, 0o755)
+        try daemon.start()
+
+        let stranger = try Self.asNobody(daemon, groups: [], ["status"])
+        #expect(stranger.status == 4, "\(stranger.stderr)")
+        let reader = try Self.asNobody(daemon, groups: [operators.gid], ["status", "--json"])
+        #expect(reader.status == 0, "\(reader.stderr)")
+        #expect(try Self.asNobody(daemon, groups: [operators.gid], ["events"]).status == 0)
+        let refused = try Self.asNobody(daemon, groups: [operators.gid], ["pause"])
+        #expect(refused.status == 4)
+        #expect(refused.stderr.contains("permission denied"))
+        let admin = try Self.asNobody(daemon, groups: [operators.gid, admins.gid], ["pause"])
+        #expect(admin.status == 0, "\(admin.stderr)")
+        #expect(try Self.asNobody(daemon, groups: [operators.gid, admins.gid], ["resume"]).status == 0)
+        #expect(try daemon.stop() == 0)
+    }
+}

@@ -134,3 +134,44 @@ struct VarlinkMessageTests {
         #expect(try VarlinkReply.parse(reply.encoded()) == reply)
     }
 }
+
+struct ControlAccessTests {
+    static let groups: [String: UInt32] = ["wirewatch": 900, "wirewatch-admin": 901]
+    static func lookup(_ name: String) -> UInt32? { groups[name] }
+    static let control = DaemonConfiguration.Control(group: "wirewatch", adminGroup: "wirewatch-admin")
+
+    @Test func rootAndTheDaemonsOwnUserMayDoEverything() {
+        for uid: UInt32 in [0, 500] {
+            let peer = PeerCredentials(pid: 1, uid: uid, gid: 100)
+            #expect(ControlAccess.mayRead(peer, ownUID: 500, control: Self.control, groupID: Self.lookup))
+            #expect(ControlAccess.mayChange(peer, ownUID: 500, control: Self.control, groupID: Self.lookup))
+        }
+    }
+
+    @Test func operatorsMayReadButNotChange() {
+        let primary = PeerCredentials(pid: 1, uid: 1000, gid: 900)
+        let supplementary = PeerCredentials(pid: 1, uid: 1001, gid: 100, groups: [27, 900])
+        for peer in [primary, supplementary] {
+            #expect(ControlAccess.mayRead(peer, ownUID: 500, control: Self.control, groupID: Self.lookup))
+            #expect(!ControlAccess.mayChange(peer, ownUID: 500, control: Self.control, groupID: Self.lookup))
+        }
+    }
+
+    @Test func adminsMayChangeAndRead() {
+        let admin = PeerCredentials(pid: 1, uid: 1002, gid: 100, groups: [901])
+        #expect(ControlAccess.mayChange(admin, ownUID: 500, control: Self.control, groupID: Self.lookup))
+        #expect(ControlAccess.mayRead(admin, ownUID: 500, control: Self.control, groupID: Self.lookup))
+    }
+
+    @Test func othersMayDoNothingAndAMissingGroupAdmitsNobody() {
+        let stranger = PeerCredentials(pid: 1, uid: 1003, gid: 100, groups: [27])
+        #expect(!ControlAccess.mayRead(stranger, ownUID: 500, control: Self.control, groupID: Self.lookup))
+        #expect(!ControlAccess.mayChange(stranger, ownUID: 500, control: Self.control, groupID: Self.lookup))
+        let missing = DaemonConfiguration.Control(group: "no-such-group", adminGroup: "no-such-group")
+        let member = PeerCredentials(pid: 1, uid: 1000, gid: 900)
+        #expect(!ControlAccess.mayRead(member, ownUID: 500, control: missing, groupID: Self.lookup))
+        let open = DaemonConfiguration.Control(group: "", adminGroup: "")
+        #expect(ControlAccess.mayRead(stranger, ownUID: 500, control: open, groupID: Self.lookup))
+        #expect(!ControlAccess.mayChange(stranger, ownUID: 500, control: open, groupID: Self.lookup))
+    }
+}

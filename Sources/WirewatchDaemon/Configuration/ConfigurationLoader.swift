@@ -77,7 +77,7 @@ private struct Reader {
 
     mutating func read(_ root: TOMLTable) -> DaemonConfiguration {
         var configuration = DaemonConfiguration.default
-        rejectUnknown(in: root, prefix: "", known: ["paths", "inbox", "dedup", "log"])
+        rejectUnknown(in: root, prefix: "", known: ["paths", "inbox", "dedup", "control", "log"])
         if let paths = table(root, "paths", prefix: "") {
             rejectUnknown(
                 in: paths, prefix: "paths.",
@@ -143,6 +143,19 @@ private struct Reader {
         }
         if let dedup = table(root, "dedup", prefix: "") {
             readDedup(dedup, into: &configuration.dedup)
+        }
+        if let control = table(root, "control", prefix: "") {
+            rejectUnknown(in: control, prefix: "control.", known: ["group", "admin_group"])
+            for (key, path) in [("group", \DaemonConfiguration.Control.group), ("admin_group", \.adminGroup)] {
+                guard let value = control[key] else { continue }
+                if case .string(let name) = value.kind,
+                    name.isEmpty || name.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) })
+                {
+                    configuration.control[keyPath: path] = name
+                } else {
+                    problem("control." + key, value.line, "must be a group name such as \"wirewatch\" (or \"\" for none)")
+                }
+            }
         }
         if let log = table(root, "log", prefix: "") {
             rejectUnknown(in: log, prefix: "log.", known: ["level"])

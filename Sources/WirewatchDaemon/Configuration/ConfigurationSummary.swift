@@ -34,6 +34,8 @@ public enum ConfigurationSummary {
             dedup.numbers_weight             \(dedup.numbersWeight)
             dedup.maximum_recent_articles    \(dedup.maximumRecentArticles)
             dedup.maximum_open_events        \(dedup.maximumOpenEvents)
+            control.group         \(configuration.control.group.isEmpty ? "(anyone who can open the socket)" : configuration.control.group)
+            control.admin_group   \(configuration.control.adminGroup.isEmpty ? "(none: root and the daemon's user)" : configuration.control.adminGroup)
             log.level             \(configuration.logLevel.rawValue)
             """
     }

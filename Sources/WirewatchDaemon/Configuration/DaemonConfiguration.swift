@@ -70,8 +70,21 @@ public struct DaemonConfiguration: Sendable, Equatable {
             batchSize: 256)
     }
 
+    /// Who may use the control socket.
+    public struct Control: Sendable, Equatable {
+        /// Members may call the reading methods; the socket gets this group when the daemon
+        /// creates it. Empty: whoever can open the socket.
+        public var group: String
+        /// Members may also call the changing methods (besides root and the daemon's own user).
+        /// Empty: no group.
+        public var adminGroup: String
+
+        public static let `default` = Control(group: "wirewatch", adminGroup: "")
+    }
+
     public var paths: Paths
     public var inbox: Inbox
+    public var control: Control = .default
     /// How articles are recognised as copies and grouped into events.
     public var dedup: DedupConfiguration
     /// The lowest level that is logged.

@@ -5,17 +5,23 @@ import CSystemd
 import Logging
 import WirewatchControl
 
-/// Who is calling, from `SO_PEERCRED`.
+/// Who is calling, from `SO_PEERCRED` and `SO_PEERGROUPS`.
 public struct PeerCredentials: Sendable, Equatable {
     public var pid: Int32
     public var uid: UInt32
     public var gid: UInt32
+    /// Supplementary groups.
+    public var groups: [UInt32]
 
-    public init(pid: Int32, uid: UInt32, gid: UInt32) {
+    public init(pid: Int32, uid: UInt32, gid: UInt32, groups: [UInt32] = []) {
         self.pid = pid
         self.uid = uid
         self.gid = gid
+        self.groups = groups
     }
+
+    /// Whether the caller runs with this group, as its primary group or a supplementary one.
+    public func isMember(of group: UInt32) -> Bool { gid == group || groups.contains(group) }
 }
 
 /// Answers Varlink calls. Called on the control thread; must not block for long.
@@ -70,7 +76,7 @@ final class ControlServer: @unchecked Sendable {
 
     /// Binds and listens on a Unix socket path (when not socket-activated). A stale socket file
     /// left by a crash is replaced; a live one (another daemon answers) is an error.
-    static func bind(path: String, mode: mode_t = 0o660) throws(SystemError) -> Int32 {
+    static func bind(path: String, mode: mode_t = 0o660, group: UInt32? = nil) throws(SystemError) -> Int32 {
         try FileSystem.createDirectory(FileSystem.parentDirectory(of: path), mode: 0o755)
         if let existing = try FileSystem.observe(path) {
             guard existing.kind == .socket else { throw SystemError("bind (not a socket in the way)", path: path, errno: EEXIST) }
@@ -103,6 +109,7 @@ final class ControlServer: @unchecked Sendable {
             throw error
         }
         chmod(path, mode)
+        if let group { chown(path, uid_t.max, group) }  // uid -1: the owner stays
         guard listen(descriptor, 128) == 0 else {
             let error = SystemError("listen", path: path)
             close(descriptor)
@@ -176,7 +183,10 @@ final class ControlServer: @unchecked Sendable {
                 close(descriptor)
                 continue
             }
-            connections[descriptor] = Connection(peer: PeerCredentials(pid: pid, uid: uid, gid: gid))
+            var groups = [UInt32](repeating: 0, count: 256)
+            let groupCount = groups.withUnsafeMutableBufferPointer { wirewatch_peer_groups(descriptor, $0.baseAddress, 256) }
+            connections[descriptor] = Connection(
+                peer: PeerCredentials(pid: pid, uid: uid, gid: gid, groups: Array(groups.prefix(max(0, Int(groupCount))))))
         }
     }
 

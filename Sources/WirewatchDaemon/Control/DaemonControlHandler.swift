@@ -30,9 +30,15 @@ struct DaemonControlHandler: ControlHandler {
                 return .failure(VarlinkStandardError.invalidParameter, .object(["parameter": "interface"]))
             }
         case WirewatchInterface.Method.getStatus:
+            guard mayRead(peer) else {
+                return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
+            }
             return VarlinkReply(parameters: .object(["status": status()]))
         case WirewatchInterface.Method.listEvents, WirewatchInterface.Method.getEvent, WirewatchInterface.Method.listArticles,
             WirewatchInterface.Method.getArticle:
+            guard mayRead(peer) else {
+                return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
+            }
             guard let store = daemon.store else {
                 return .failure(WirewatchInterface.Error.internalError, .object(["reason": "the store is not open yet"]))
             }
@@ -84,9 +90,14 @@ struct DaemonControlHandler: ControlHandler {
         }
     }
 
-    /// Changing methods: root and the daemon's own user.
+    /// Changing methods: root, the daemon's own user and members of `control.admin_group`.
     private func mayChange(_ peer: PeerCredentials) -> Bool {
-        peer.uid == 0 || peer.uid == ownUID
+        ControlAccess.mayChange(peer, ownUID: ownUID, control: daemon.configuration.control, groupID: ControlAccess.groupID)
+    }
+
+    /// Reading methods: those, and members of `control.group` (anyone when it is empty).
+    private func mayRead(_ peer: PeerCredentials) -> Bool {
+        ControlAccess.mayRead(peer, ownUID: ownUID, control: daemon.configuration.control, groupID: ControlAccess.groupID)
     }
 
     private func status() -> JSONValue {
