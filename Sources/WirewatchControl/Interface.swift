@@ -18,6 +18,7 @@ public enum WirewatchInterface {
         public static let pause = "io.wirewatch.Pause"
         public static let resume = "io.wirewatch.Resume"
         public static let rescan = "io.wirewatch.Rescan"
+        public static let retry = "io.wirewatch.Retry"
     }
 
     public enum Error {
@@ -156,6 +157,11 @@ public enum WirewatchInterface {
 
         # Scans the inbox for files the watcher has not reported. For root and the admin group.
         method Rescan() -> (queued: int)
+
+        # Moves a file from the failed folder back into the inbox to be ingested again (its report is
+        # removed; the store keeps the failure). file: its name in the failed folder. For root and the
+        # admin group.
+        method Retry(file: string) -> (inbox_path: string)
 
         # Re-reads the configuration file, validates it and applies it. An invalid file is refused and
         # the running configuration stays. Paths take effect only at a restart.

@@ -260,6 +260,42 @@ public final class Daemon: Service, @unchecked Sendable {
         return queue.count
     }
 
+    /// Why a failed file could not be retried.
+    public enum RetryError: Error, Sendable {
+        case notFound(String)
+        case invalid(String)
+        case failed(SystemError)
+    }
+
+    /// Moves a file from the failed folder back into the inbox (its report goes; the store keeps
+    /// the failure), where it is ingested again. `name` is its name in the failed folder, or its
+    /// path there. Returns its path in the inbox.
+    public func retry(_ name: String) throws(RetryError) -> String {
+        let paths = configuration.paths
+        var base = name
+        if name.hasPrefix(paths.failed + "/") { base = String(name.dropFirst(paths.failed.count + 1)) }
+        guard !base.isEmpty, !base.contains("/"), base != ".", base != "..", !base.hasSuffix(".error.json") else {
+            throw .invalid("give the name of a file in \(paths.failed), not '\(name)'")
+        }
+        let source = paths.failed + "/" + base
+        let found: FileObservation?
+        do { found = try FileSystem.observe(source) } catch { throw .failed(error) }
+        guard found != nil else { throw .notFound(base) }
+        var target = paths.inbox + "/" + base
+        if FileSystem.exists(target) { target = paths.inbox + "/retry-\(Int(Clock.wallSeconds()))-" + base }
+        do {
+            try FileSystem.rename(source, to: target)
+            try FileSystem.syncDirectory(paths.inbox)
+        } catch {
+            throw .failed(error)
+        }
+        unlink(source + ".error.json")
+        try? FileSystem.syncDirectory(paths.failed)
+        logger.notice(
+            "retrying a failed file", metadata: ["file": "\(base)", "inbox_path": "\(target)", "event": "file-retried"])
+        return target
+    }
+
     /// The store, for the control interface's read methods (nil before start-up has opened it).
     var store: Store? { parts.withLock { $0?.store } }
 

@@ -292,6 +292,22 @@ struct Resume: ParsableCommand {
     }
 }
 
+struct Retry: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Move a file from the failed folder back into the inbox to be ingested again.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The file's name in the failed folder (or its path there).")
+    var file: String
+
+    func run() throws {
+        let reply = try connection.call(WirewatchInterface.Method.retry, .object(["file": .string(file)]))
+        try check(reply)
+        print("moved back into the inbox as \(reply.parameters["inbox_path"]?.stringValue ?? file)")
+    }
+}
+
 struct Rescan: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Scan the inbox for files the watcher has not reported.")
 

@@ -100,6 +100,29 @@ struct ControlIntegrationTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test func aFailedFileFixedInPlaceIsIngestedWhenRetried() throws {
+        let daemon = try DaemonHarness()
+        defer { daemon.remove() }
+        try daemon.start()
+        try daemon.renameIn("fixme.txt", "   \n\n  ")
+        try daemon.waitUntil("the blank file failed", timeout: 30) {
+            daemon.files(in: daemon.failed).contains("fixme.txt.error.json")
+        }
+        // The operator puts the real text in place, then retries.
+        try DedupIntegrationTests.seed(DedupIntegrationTests.seeds[1]).write(toFile: daemon.failed + "/fixme.txt", atomically: true, encoding: .utf8)
+        let retried = try Self.cli(daemon, ["retry", "fixme.txt"])
+        #expect(retried.status == 0, "\(retried.stderr)")
+        #expect(retried.stdout.contains("moved back into the inbox"))
+        try daemon.waitUntil("the fixed file stored", timeout: 30) { try daemon.storedNames().count == 1 }
+        #expect(!daemon.files(in: daemon.failed).contains("fixme.txt"))
+        #expect(!daemon.files(in: daemon.failed).contains("fixme.txt.error.json"))
+        let missing = try Self.cli(daemon, ["retry", "nothing.txt"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no failed file nothing.txt"))
+        #expect(try Self.cli(daemon, ["retry", "../inbox/x.txt"]).status == 2)
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test func aPausedDaemonLeavesNewFilesInTheInboxUntilResumed() throws {
         let daemon = try DaemonHarness()
         defer { daemon.remove() }

@@ -66,6 +66,27 @@ struct DaemonControlHandler: ControlHandler {
                 return VarlinkReply(parameters: .object(["queued": .number(Double(daemon.rescan()))]))
             }
             return VarlinkReply(parameters: .object(["state": .string(daemon.currentState.rawValue)]))
+        case WirewatchInterface.Method.retry:
+            guard mayChange(peer) else {
+                return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
+            }
+            guard let file = call.parameters["file"]?.stringValue else {
+                return .failure(
+                    WirewatchInterface.Error.invalidParameter,
+                    .object(["parameter": "file", "reason": "the name of a file in the failed folder is required"]))
+            }
+            do {
+                return VarlinkReply(parameters: .object(["inbox_path": .string(try daemon.retry(file))]))
+            } catch {
+                switch error {
+                case .notFound(let name):
+                    return .failure(WirewatchInterface.Error.notFound, .object(["kind": "failed file", "id": .string(name)]))
+                case .invalid(let reason):
+                    return .failure(WirewatchInterface.Error.invalidParameter, .object(["parameter": "file", "reason": .string(reason)]))
+                case .failed(let systemError):
+                    return .failure(WirewatchInterface.Error.internalError, .object(["reason": .string("\(systemError)")]))
+                }
+            }
         case WirewatchInterface.Method.reload:
             guard mayChange(peer) else {
                 return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
