@@ -15,6 +15,7 @@ public enum WirewatchInterface {
         public static let getEvent = "io.wirewatch.GetEvent"
         public static let listArticles = "io.wirewatch.ListArticles"
         public static let getArticle = "io.wirewatch.GetArticle"
+        public static let explain = "io.wirewatch.Explain"
         public static let pause = "io.wirewatch.Pause"
         public static let resume = "io.wirewatch.Resume"
         public static let rescan = "io.wirewatch.Rescan"
@@ -117,6 +118,35 @@ public enum WirewatchInterface {
           evidence: ?string
         )
 
+        # Why two articles are or are not copies or reports of one event.
+        type Explanation (
+          # In words, e.g. "same event (12), as the engine decided".
+          verdict: string,
+          exact_duplicate: bool,
+          near_duplicate: bool,
+          # Estimated Jaccard similarity of their word 4-grams, and containment of the shorter.
+          jaccard: float,
+          containment: float,
+          # The similarity reported for the pair (0 to 1), and the combined score an event is joined by.
+          similarity: float,
+          combined: float,
+          content: float,
+          names: float,
+          numbers: ?float,
+          time_distance_hours: ?float,
+          event_threshold: float,
+          shared_terms: []string,
+          only_in_a: []string,
+          only_in_b: []string,
+          # Sentences of B found (nearly) word for word in A.
+          shared_passages: []string,
+          # How many articles the term weights come from.
+          weights_from_articles: int,
+          # Each article: path, id, title, and the engine's decision, event and evidence.
+          a: object,
+          b: object
+        )
+
         # The daemon's state and counts.
         method GetStatus() -> (status: Status)
 
@@ -147,6 +177,9 @@ public enum WirewatchInterface {
 
         # One article with its text and evidence.
         method GetArticle(id: int) -> (article: ArticleDetail)
+
+        # Compares two stored articles as the engine does, with its decisions about them.
+        method Explain(a: int, b: int) -> (explanation: Explanation)
 
         # Stops claiming files from the inbox (files keep arriving there and wait); what is claimed is
         # finished. For root and the admin group.

@@ -31,11 +31,7 @@ struct Explain: ParsableCommand {
     @Option(help: ArgumentHelp("Read the [dedup] settings from this wirewatch.toml.", valueName: "path"))
     var config: String?
 
-    struct Resolved {
-        var label: String
-        var id: Int64?
-        var article: Article
-    }
+    typealias Resolved = Explanation.Resolved
 
     func run() throws {
         var dedup = DedupConfiguration()
@@ -61,36 +57,14 @@ struct Explain: ParsableCommand {
         }
         let a = try resolve(first, store: store)
         let b = try resolve(second, store: store)
-        let profileA = analyzer.profile(a.article)
-        let profileB = analyzer.profile(b.article)
-        var statistics: TermStatistics
-        if let store {
-            do { statistics = try store.termStatistics(analyzer: analyzer) } catch {
-                fail("wirewatch: \(error)")
-                throw ExitCode(1)
-            }
-        } else {
-            statistics = TermStatistics()
+        let explanation: Explanation
+        do {
+            explanation = try Explanation(a, b, store: store, configuration: dedup, analyzer: analyzer)
+        } catch {
+            fail("wirewatch: \(error)")
+            throw ExitCode(1)
         }
-        // Articles not in the store count as seen, as the engine counts an article before weighing it.
-        for (resolved, profile) in [(a, profileA), (b, profileB)] where resolved.id == nil || statistics.documents == 0 {
-            statistics.add(distinct: profile.content.map(\.hash) + profile.names.map(\.hash) + profile.numbers.map(\.hash))
-        }
-        let comparison = ArticleComparison(
-            .init(article: a.article, profile: profileA), .init(article: b.article, profile: profileB),
-            statistics: statistics, configuration: dedup)
-        let decisions = try [a, b].map { resolved -> StoredDecision? in
-            guard let store, let id = resolved.id else { return nil }
-            do { return try store.decision(ofArticle: id) } catch {
-                fail("wirewatch: \(error)")
-                throw ExitCode(1)
-            }
-        }
-        if json {
-            print(Self.json(a, b, comparison, decisions, statistics: statistics, configuration: dedup).description)
-        } else {
-            print(Self.human(a, b, comparison, decisions, statistics: statistics, configuration: dedup))
-        }
+        print(json ? explanation.json.description : explanation.human)
     }
 
     func resolve(_ reference: String, store: Store?) throws -> Resolved {
@@ -129,97 +103,4 @@ struct Explain: ParsableCommand {
         }
     }
 
-    static func verdict(_ a: Resolved, _ b: Resolved, _ comparison: ArticleComparison, _ decisions: [StoredDecision?]) -> String {
-        if comparison.isExactDuplicate { return "exact duplicates: the same text after folding case, quotes and spacing" }
-        if let da = decisions[0], let db = decisions[1], let ea = da.eventID, let eb = db.eventID {
-            if let ida = a.id, db.duplicateOf == ida || db.nearDuplicateOf == ida { return "B copies A (\(db.kind.rawValue)); same event \(eb)" }
-            if let idb = b.id, da.duplicateOf == idb || da.nearDuplicateOf == idb { return "A copies B (\(da.kind.rawValue)); same event \(ea)" }
-            return ea == eb ? "same event (\(ea)), as the engine decided" : "different events (A in \(ea), B in \(eb)), as the engine decided"
-        }
-        if comparison.isNearDuplicate { return "near duplicates: one copies the other with edits" }
-        return comparison.reachesEventThreshold
-            ? "similar enough to be one event" : "not similar enough to be one event"
-    }
-
-    static func human(
-        _ a: Resolved, _ b: Resolved, _ comparison: ArticleComparison, _ decisions: [StoredDecision?],
-        statistics: TermStatistics, configuration: DedupConfiguration
-    ) -> String {
-        func describe(_ name: String, _ side: Resolved) -> String {
-            let id = side.id.map { "#\($0) " } ?? ""
-            let language = side.article.language ?? "language unknown"
-            let published = side.article.published.map { ", published \($0)" } ?? ""
-            return "\(name)  \(id)\(side.label)\n   “\(side.article.title ?? "(no title)")” (\(language)\(published))"
-        }
-        func number(_ value: Double) -> String { String(format: "%.3f", value) }
-        let scores = comparison.scores
-        var lines = [describe("A", a), describe("B", b), ""]
-        lines.append("verdict      \(verdict(a, b, comparison, decisions))")
-        lines.append(
-            "copying      wording overlap \(number(comparison.jaccard)) (a copy from \(number(configuration.nearDuplicateSimilarity))), containment \(number(comparison.containment)) (from \(number(configuration.nearDuplicateContainment)))"
-        )
-        lines.append(
-            "similarity   \(number(scores.reported)) (combined \(number(scores.combined)); an article joins an event from \(number(configuration.eventSimilarity)))"
-        )
-        lines.append("  content    \(number(scores.content))")
-        lines.append("  names      \(number(scores.names))")
-        lines.append("  numbers    \(scores.numbers.map(number) ?? "— (not in both)")")
-        if let distance = scores.timeDistance {
-            lines.append("  time       \(String(format: "%.0f", distance / 3600)) h between the dates (factor \(number(scores.timeFactor)))")
-        } else {
-            lines.append("  time       — (a date is missing)")
-        }
-        lines.append("shared       \(comparison.sharedTerms.joined(separator: ", "))")
-        lines.append("only in A    \(comparison.onlyInFirst.joined(separator: ", "))")
-        lines.append("only in B    \(comparison.onlyInSecond.joined(separator: ", "))")
-        lines.append("passages     \(comparison.sharedPassages.count) sentences of B are (nearly) word for word in A")
-        for passage in comparison.sharedPassages.prefix(10) {
-            lines.append("  “" + (passage.count > 200 ? String(passage.prefix(197)) + "…" : passage) + "”")
-        }
-        lines.append("weights      from \(statistics.documents) articles")
-        for (name, decision) in zip(["A", "B"], decisions) {
-            guard let decision else { continue }
-            var line = "engine       \(name): \(decision.kind.rawValue)"
-            if let event = decision.eventID { line += ", event \(event)" }
-            if let original = decision.duplicateOf ?? decision.nearDuplicateOf { line += ", copy of #\(original)" }
-            line += "  \(decision.evidenceJSON)"
-            lines.append(line)
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    static func json(
-        _ a: Resolved, _ b: Resolved, _ comparison: ArticleComparison, _ decisions: [StoredDecision?],
-        statistics: TermStatistics, configuration: DedupConfiguration
-    ) -> JSONValue {
-        func side(_ resolved: Resolved, _ decision: StoredDecision?) -> JSONValue {
-            var object: [String: JSONValue] = [
-                "path": .string(resolved.label), "id": resolved.id.map { .number(Double($0)) } ?? .null,
-                "title": resolved.article.title.map(JSONValue.string) ?? .null,
-            ]
-            if let decision {
-                object["decision"] = .string(decision.kind.rawValue)
-                object["event"] = decision.eventID.map { .number(Double($0)) } ?? .null
-                object["evidence"] = (try? JSONDecoder().decode(JSONValue.self, from: Data(decision.evidenceJSON.utf8))) ?? .null
-            }
-            return .object(object)
-        }
-        let scores = comparison.scores
-        return .object([
-            "a": side(a, decisions[0]), "b": side(b, decisions[1]),
-            "verdict": .string(verdict(a, b, comparison, decisions)),
-            "exact_duplicate": .bool(comparison.isExactDuplicate), "near_duplicate": .bool(comparison.isNearDuplicate),
-            "jaccard": .number(comparison.jaccard), "containment": .number(comparison.containment),
-            "similarity": .number(scores.reported), "combined": .number(scores.combined),
-            "content": .number(scores.content), "names": .number(scores.names),
-            "numbers": scores.numbers.map(JSONValue.number) ?? .null,
-            "time_distance_hours": scores.timeDistance.map { .number($0 / 3600) } ?? .null,
-            "event_threshold": .number(configuration.eventSimilarity),
-            "shared_terms": .array(comparison.sharedTerms.map(JSONValue.string)),
-            "only_in_a": .array(comparison.onlyInFirst.map(JSONValue.string)),
-            "only_in_b": .array(comparison.onlyInSecond.map(JSONValue.string)),
-            "shared_passages": .array(comparison.sharedPassages.map(JSONValue.string)),
-            "weights_from_articles": .number(Double(statistics.documents)),
-        ])
-    }
 }

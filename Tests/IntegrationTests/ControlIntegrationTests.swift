@@ -72,6 +72,15 @@ struct ControlIntegrationTests {
             Issue.record("no shared passages")
         }
         #expect(try Self.cli(daemon, ["article", "5"]).stdout.contains("shared passages"))
+
+        // Explain over the protocol: the engine's decisions and the agency sentences of 002 in 004.
+        let client = try VarlinkClient(path: daemon.base + "/control.sock", timeout: 10)
+        let explained = try client.call(VarlinkCall(method: "io.wirewatch.Explain", parameters: .object(["a": 3, "b": 5])))
+        #expect(explained.error == nil)
+        let explanation = explained.parameters["explanation"]
+        #expect(explanation?["verdict"]?.stringValue?.contains("same event") == true)
+        if case .array(let passages)? = explanation?["shared_passages"] { #expect(passages.count >= 3) } else { Issue.record("no passages") }
+        #expect(explanation?["b"]?["decision"]?.stringValue == "same-event")
         #expect(try daemon.stop() == 0)
     }
 

@@ -115,6 +115,23 @@ struct ControlQueries {
         }
     }
 
+    func explain(_ parameters: JSONValue, configuration: DedupConfiguration) throws(Failure) -> VarlinkReply {
+        var sides: [Explanation.Resolved] = []
+        for name in ["a", "b"] {
+            guard let id = try Self.integer(parameters, name, minimum: 1) else { throw .invalid(name, "an article id is required") }
+            let stored: (article: Article, fileName: String, arrival: Double)?
+            do { stored = try store.storedArticle(id: Int64(id)) } catch { throw .store(error) }
+            guard let stored else { throw .notFound("article", String(id)) }
+            sides.append(Explanation.Resolved(label: stored.fileName, id: Int64(id), article: stored.article))
+        }
+        do {
+            let explanation = try Explanation(sides[0], sides[1], store: store, configuration: configuration, analyzer: ArticleAnalyzer())
+            return VarlinkReply(parameters: .object(["explanation": explanation.json]))
+        } catch {
+            throw .store(error)
+        }
+    }
+
     // MARK: Encoding
 
     static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }

@@ -35,7 +35,7 @@ struct DaemonControlHandler: ControlHandler {
             }
             return VarlinkReply(parameters: .object(["status": status()]))
         case WirewatchInterface.Method.listEvents, WirewatchInterface.Method.getEvent, WirewatchInterface.Method.listArticles,
-            WirewatchInterface.Method.getArticle:
+            WirewatchInterface.Method.getArticle, WirewatchInterface.Method.explain:
             guard mayRead(peer) else {
                 return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
             }
@@ -48,6 +48,8 @@ struct DaemonControlHandler: ControlHandler {
                 case WirewatchInterface.Method.listEvents: return try queries.listEvents(call.parameters)
                 case WirewatchInterface.Method.getEvent: return try queries.getEvent(call.parameters)
                 case WirewatchInterface.Method.listArticles: return try queries.listArticles(call.parameters)
+                case WirewatchInterface.Method.explain:
+                    return try queries.explain(call.parameters, configuration: daemon.configuration.dedup)
                 default: return try queries.getArticle(call.parameters)
                 }
             } catch {
