@@ -3,6 +3,9 @@ public struct VarlinkFrameDecoder: Sendable {
     /// Messages larger than this are refused.
     public let maximumMessageSize: Int
     private var buffer: [UInt8] = []
+    /// How far `buffer` is known to hold no terminator (so a long message arriving in many small
+    /// reads is scanned once, not once per read).
+    private var scanned = 0
 
     public enum DecodeError: Error, Equatable, Sendable {
         /// A message grew beyond ``maximumMessageSize`` without its terminator.
@@ -18,12 +21,14 @@ public struct VarlinkFrameDecoder: Sendable {
         buffer.append(contentsOf: bytes)
         var messages: [[UInt8]] = []
         var start = 0
-        while let end = buffer[start...].firstIndex(of: 0) {
+        while let end = buffer[max(start, scanned)...].firstIndex(of: 0) {
             guard end - start <= maximumMessageSize else { throw .messageTooLarge(limit: maximumMessageSize) }
             messages.append(Array(buffer[start..<end]))
             start = end + 1
+            scanned = start
         }
         buffer.removeFirst(start)
+        scanned = buffer.count
         guard buffer.count <= maximumMessageSize else { throw .messageTooLarge(limit: maximumMessageSize) }
         return messages
     }

@@ -30,8 +30,8 @@ public protocol ControlHandler: Sendable {
 }
 
 /// The Varlink control socket: a `poll` loop on a thread of its own, so no client (slow, stuck or
-/// malicious) can hold up ingestion. Each connection has a frame decoder and an output buffer; a
-/// client that sends garbage or stops reading is dropped.
+/// malicious) can hold up ingestion. Each connection's rules (limits, malformed input, stalled
+/// clients) are a ``ControlConnection``; this class only moves bytes.
 final class ControlServer: @unchecked Sendable {
     private let listener: Int32
     private let handler: any ControlHandler
@@ -39,18 +39,10 @@ final class ControlServer: @unchecked Sendable {
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private let stopRequested = AtomicFlag()
-    private var connections: [Int32: Connection] = [:]
+    private var connections: [Int32: ControlConnection] = [:]
+    private var receiveBuffer = [UInt8](repeating: 0, count: 65536)
 
     static let maximumConnections = 1024
-    static let maximumMessageSize = 1 << 20
-    static let maximumPendingOutput = 16 << 20
-
-    struct Connection {
-        var peer: PeerCredentials
-        var decoder = VarlinkFrameDecoder(maximumMessageSize: ControlServer.maximumMessageSize)
-        var output: [UInt8] = []
-        var closeAfterFlush = false
-    }
 
     init(listener: Int32, handler: any ControlHandler, logger: Logger) throws(SystemError) {
         self.listener = listener
@@ -132,7 +124,7 @@ final class ControlServer: @unchecked Sendable {
             ]
             let order = Array(connections.keys)
             for descriptor in order {
-                let wantsOutput = !(connections[descriptor]?.output.isEmpty ?? true)
+                let wantsOutput = connections[descriptor]?.wantsToWrite ?? false
                 descriptors.append(pollfd(fd: descriptor, events: Int16(wantsOutput ? POLLIN | POLLOUT : POLLIN), revents: 0))
             }
             let ready = poll(&descriptors, nfds_t(descriptors.count), 1000)
@@ -154,6 +146,19 @@ final class ControlServer: @unchecked Sendable {
                 if events & Int16(POLLIN | POLLHUP | POLLERR) != 0 { receive(descriptor) }
                 if connections[descriptor] != nil && events & Int16(POLLOUT) != 0 { flush(descriptor) }
             }
+            sweep()
+        }
+    }
+
+    /// Closes connections whose client has stalled (half a message, replies unread).
+    private func sweep() {
+        let now = Clock.monotonicNanoseconds()
+        for (descriptor, connection) in connections {
+            guard let reason = connection.shouldClose(now: now) else { continue }
+            if reason != "done" {
+                logger.debug("dropping a control client", metadata: ["pid": "\(connection.peer.pid)", "reason": "\(reason)"])
+            }
+            drop(descriptor)
         }
     }
 
@@ -185,40 +190,31 @@ final class ControlServer: @unchecked Sendable {
             }
             var groups = [UInt32](repeating: 0, count: 256)
             let groupCount = groups.withUnsafeMutableBufferPointer { wirewatch_peer_groups(descriptor, $0.baseAddress, 256) }
-            connections[descriptor] = Connection(
+            connections[descriptor] = ControlConnection(
                 peer: PeerCredentials(pid: pid, uid: uid, gid: gid, groups: Array(groups.prefix(max(0, Int(groupCount))))))
         }
     }
 
     private func receive(_ descriptor: Int32) {
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        let count = recv(descriptor, &buffer, buffer.count, 0)
+        let count = receiveBuffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
         if count < 0 && (errno == EAGAIN || errno == EINTR) { return }
         guard count > 0, var connection = connections[descriptor] else {
             drop(descriptor)
             return
         }
-        let messages: [[UInt8]]
-        do {
-            messages = try connection.decoder.feed(buffer[0..<count])
-        } catch {
-            logger.debug("control client sent an oversized message; dropping it", metadata: ["pid": "\(connection.peer.pid)"])
+        let now = Clock.monotonicNanoseconds()
+        switch connection.received(receiveBuffer[0..<count], now: now) {
+        case .calls(let calls):
+            for call in calls {
+                let reply = handler.handle(call, from: connection.peer)
+                if !call.oneway { connection.queue(reply, now: now) }
+            }
+        case .closeAfterFlush(let reason):
+            logger.debug("control client sent a malformed message", metadata: ["pid": "\(connection.peer.pid)", "reason": "\(reason)"])
+        case .close(let reason):
+            logger.debug("dropping a control client", metadata: ["pid": "\(connection.peer.pid)", "reason": "\(reason)"])
             drop(descriptor)
             return
-        }
-        for message in messages {
-            let call: VarlinkCall
-            do {
-                call = try VarlinkCall.parse(message)
-            } catch {
-                logger.debug("control client sent a malformed message; dropping it", metadata: ["error": "\(error)"])
-                connection.closeAfterFlush = true
-                break
-            }
-            let reply = handler.handle(call, from: connection.peer)
-            if !call.oneway {
-                connection.output += VarlinkFrameDecoder.frame(reply.encoded())
-            }
         }
         connections[descriptor] = connection
         flush(descriptor)
@@ -226,17 +222,17 @@ final class ControlServer: @unchecked Sendable {
 
     private func flush(_ descriptor: Int32) {
         guard var connection = connections[descriptor] else { return }
-        while !connection.output.isEmpty {
-            let sent = connection.output.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+        while connection.wantsToWrite {
+            let sent = connection.pendingOutput.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
             if sent < 0 {
                 if errno == EINTR { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK { break }
                 drop(descriptor)
                 return
             }
-            connection.output.removeFirst(sent)
+            connection.sent(sent, now: Clock.monotonicNanoseconds())
         }
-        if connection.output.count > Self.maximumPendingOutput || (connection.output.isEmpty && connection.closeAfterFlush) {
+        if connection.shouldClose(now: Clock.monotonicNanoseconds()) != nil {
             drop(descriptor)
             return
         }
