@@ -81,6 +81,7 @@ bench: release
 	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench ingest --daemon $$($(SWIFT) build -c release --show-bin-path)/wirewatchd
 	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench parse
 	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench extraction
+	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench control-load --daemon $$($(SWIFT) build -c release --show-bin-path)/wirewatchd
 	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench quality
 	$$($(SWIFT) build -c release --show-bin-path)/wirewatch-bench dedup --runs 5 --dump /var/tmp/wirewatch-dedup-corpus.jsonl
 	python3 -c 'import datasketch' 2>/dev/null || pip install --break-system-packages -q datasketch
