@@ -73,6 +73,11 @@ install:
 	install -m 0644 systemd/wirewatch.socket $(DESTDIR)$(UNITDIR)/wirewatch.socket
 	install -m 0644 systemd/wirewatch.sysusers $(DESTDIR)$(SYSUSERSDIR)/wirewatch.conf
 	install -m 0644 systemd/wirewatch.tmpfiles $(DESTDIR)$(TMPFILESDIR)/wirewatch.conf
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	$(DESTDIR)$(BINDIR)/wirewatch --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/wirewatch
+	$(DESTDIR)$(BINDIR)/wirewatch --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_wirewatch
+	$(DESTDIR)$(BINDIR)/wirewatch --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/wirewatch.fish
 	@if [ -e $(DESTDIR)/etc/wirewatch/wirewatch.toml ]; then \
 	  echo "keeping existing $(DESTDIR)/etc/wirewatch/wirewatch.toml (the new sample is config/wirewatch.toml)"; \
 	else install -m 0644 config/wirewatch.toml $(DESTDIR)/etc/wirewatch/wirewatch.toml; fi

@@ -27,4 +27,10 @@ echo '# edited by the operator' >> "$root/etc/wirewatch/wirewatch.toml"
 make --no-print-directory install CONFIG=debug DESTDIR="$root" PREFIX=/usr/local >/dev/null
 grep -q 'edited by the operator' "$root/etc/wirewatch/wirewatch.toml" || { echo "units: make install overwrote the config"; exit 1; }
 echo "units: make install keeps an existing /etc/wirewatch/wirewatch.toml"
-echo "units: 3 passed, 0 failed"
+# Completions for the three shells, generated from the CLI itself.
+grep -q 'events' "$root/usr/local/share/bash-completion/completions/wirewatch" &&
+  grep -q 'events' "$root/usr/local/share/zsh/site-functions/_wirewatch" &&
+  grep -q 'events' "$root/usr/local/share/fish/vendor_completions.d/wirewatch.fish" ||
+  { echo "units: shell completions missing or without the commands"; exit 1; }
+echo "units: shell completions for bash, zsh and fish installed"
+echo "units: 4 passed, 0 failed"
