@@ -60,8 +60,12 @@ enum Table {
                 index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }
-        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+        let head = line(header)
+        return ([colour ? "\u{1B}[1m" + head + "\u{1B}[0m" : head] + rows.map(line)).joined(separator: "\n")
     }
+
+    /// Bold headers only on a terminal, and never with `NO_COLOR` set (https://no-color.org).
+    static let colour = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
 
     /// "5m ago", "3h ago", "2d ago" for an ISO 8601 time; the text itself when it cannot be read.
     static func relative(_ iso: String?, now: Date = Date()) -> String {

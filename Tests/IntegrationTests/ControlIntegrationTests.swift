@@ -33,7 +33,8 @@ struct ControlIntegrationTests {
         #expect(event["sources"]?.intValue == 5)
         #expect(event["articles"]?.intValue == 5)
         let human = try Self.cli(daemon, ["events"])
-        #expect(human.stdout.hasPrefix("EVENT"))
+        #expect(human.stdout.hasPrefix("EVENT"))  // no colour codes: stdout is not a terminal
+        #expect(!human.stdout.contains("\u{1B}"))
         #expect(human.stdout.contains("Putin") || human.stdout.contains("Nordkorea"))
 
         // Filters: a word in the names or title, a minimum of sources, a time after everything.
