@@ -20,6 +20,7 @@ public enum WirewatchInterface {
         public static let resume = "io.wirewatch.Resume"
         public static let rescan = "io.wirewatch.Rescan"
         public static let retry = "io.wirewatch.Retry"
+        public static let follow = "io.wirewatch.Follow"
     }
 
     public enum Error {
@@ -147,6 +148,17 @@ public enum WirewatchInterface {
           b: object
         )
 
+        # Something that happened, as Follow streams it.
+        type Change (
+          # "status" (the first reply: the daemon as it is), "event" (an event as it is now: first the
+          # twenty most recently active, then whenever an article joins or opens one) or "article" (a new
+          # article and its decision).
+          kind: string,
+          status: ?Status,
+          event: ?Event,
+          article: ?Article
+        )
+
         # The daemon's state and counts.
         method GetStatus() -> (status: Status)
 
@@ -195,6 +207,10 @@ public enum WirewatchInterface {
         # removed; the store keeps the failure). file: its name in the failed folder. For root and the
         # admin group.
         method Retry(file: string) -> (inbox_path: string)
+
+        # With more: the current state first, then every new article and event change as it happens,
+        # each as a reply with continues. Without more: ExpectedMore.
+        method Follow() -> (change: Change)
 
         # Re-reads the configuration file, validates it and applies it. An invalid file is refused and
         # the running configuration stays. Paths take effect only at a restart.

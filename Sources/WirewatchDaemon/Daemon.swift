@@ -111,7 +111,9 @@ public final class Daemon: Service, @unchecked Sendable {
             listener = try ControlServer.bind(
                 path: paths.controlSocket, group: control.group.isEmpty ? nil : ControlAccess.groupID(control.group))
         }
-        let control = try ControlServer(listener: listener, handler: DaemonControlHandler(daemon: self), logger: logger)
+        let feed = ControlFeed()
+        ingestor.feed = feed
+        let control = try ControlServer(listener: listener, handler: DaemonControlHandler(daemon: self), logger: logger, feed: feed)
 
         try watcher.start()  // the watch is in place and the start-up scan queued
         let controlThread = ThreadRunner(name: "wirewatch-control") { control.run() }

@@ -323,3 +323,59 @@ struct Rescan: ParsableCommand {
         print("rescan requested; \(reply.parameters["queued"]?.intValue ?? 0) files queued")
     }
 }
+
+struct Follow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print new articles and event changes as they happen, after the current state (Ctrl-C stops).")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(help: "One JSON object per change, one per line.")
+    var json = false
+
+    func run() throws {
+        let client: VarlinkClient
+        do {
+            // Waiting for the next change is not a failure: no timeout between replies.
+            client = try VarlinkClient(path: connection.socketPath, timeout: 86_400)
+            try client.send(VarlinkCall(method: WirewatchInterface.Method.follow, more: true))
+        } catch {
+            _ = try connection.call(WirewatchInterface.Method.getStatus)  // reports why, with its exit code
+            throw ExitCode(1)
+        }
+        while true {
+            let reply: VarlinkReply
+            do {
+                reply = try client.nextReply()
+            } catch .timedOut {
+                continue
+            } catch {
+                fail("wirewatch: \(error)")
+                throw ExitCode(1)
+            }
+            try check(reply)
+            let change = reply.parameters["change"] ?? .object([:])
+            // Written at once, line by line (stdout into a pipe is otherwise buffered).
+            FileHandle.standardOutput.write(Data(((json ? change.description : Self.line(change)) + "\n").utf8))
+            if !reply.continues { return }
+        }
+    }
+
+    static func line(_ change: JSONValue) -> String {
+        switch change["kind"]?.stringValue {
+        case "status":
+            let status = change["status"] ?? .object([:])
+            return "status   \(status["state"]?.stringValue ?? "?"): \(Table.number(status["articles"])) articles, \(Table.number(status["queued"])) queued"
+        case "event":
+            let event = change["event"] ?? .object([:])
+            return "event    \(Table.number(event["id"])): \(Table.number(event["sources"])) sources, \(Table.number(event["articles"])) articles  \(Table.clip(event["title"]?.stringValue, 70))"
+        case "article":
+            let article = change["article"] ?? .object([:])
+            var decision = article["decision"]?.stringValue ?? "?"
+            if let event = article["event_id"]?.intValue { decision += " \(event)" }
+            return "article  \(Table.number(article["id"])): \(decision)  \(Table.clip(article["title"]?.stringValue, 70))"
+        default:
+            return change.description
+        }
+    }
+}

@@ -18,7 +18,7 @@ struct Wirewatch: ParsableCommand {
         version: WirewatchInterface.version,
         subcommands: [
             Status.self, Events.self, EventCommand.self, Articles.self, ArticleCommand.self, Explain.self,
-            Pause.self, Resume.self, Rescan.self, Retry.self, Reload.self, Parse.self, Analyze.self, Stats.self,
+            Follow.self, Pause.self, Resume.self, Rescan.self, Retry.self, Reload.self, Parse.self, Analyze.self, Stats.self,
         ])
 }
 

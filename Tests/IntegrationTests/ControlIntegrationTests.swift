@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WirewatchControl
 
@@ -107,6 +108,58 @@ struct ControlIntegrationTests {
         #expect(invalid.parameters["parameter"]?.stringValue == "since")
         let wrongType = try client.call(VarlinkCall(method: "io.wirewatch.GetEvent", parameters: .object(["id": "one"])))
         #expect(wrongType.error == "io.wirewatch.InvalidParameter")
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test func followSendsTheCurrentStateThenEveryNewArticleAndEventChange() throws {
+        let daemon = try Self.startWithSeeds()
+        defer { daemon.remove() }
+        let client = try VarlinkClient(path: daemon.base + "/control.sock", timeout: 10)
+        let refused = try client.call(VarlinkCall(method: "io.wirewatch.Follow"))
+        #expect(refused.error == "org.varlink.service.ExpectedMore")
+
+        let follower = try VarlinkClient(path: daemon.base + "/control.sock", timeout: 15)
+        try follower.send(VarlinkCall(method: "io.wirewatch.Follow", more: true))
+        let first = try follower.nextReply()
+        #expect(first.continues)
+        #expect(first.parameters["change"]?["kind"]?.stringValue == "status")
+        #expect(first.parameters["change"]?["status"]?["articles"]?.intValue == 5)
+        let current = try follower.nextReply()
+        #expect(current.parameters["change"]?["kind"]?.stringValue == "event")
+        #expect(current.parameters["change"]?["event"]?["sources"]?.intValue == 5)
+
+        // The CLI shows the same stream, line by line.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: DaemonHarness.cliPath)
+        process.arguments = ["follow", "--socket", daemon.base + "/control.sock"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        let output = Mutex<String>("")
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            output.withLock { $0 += text }
+        }
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+            pipe.fileHandleForReading.readabilityHandler = nil
+        }
+        try daemon.waitUntil("the CLI printed the current state", timeout: 10) { output.withLock { $0.contains("event    1:") } }
+
+        try daemon.renameIn("late.txt", try DedupIntegrationTests.seed(DedupIntegrationTests.seeds[3]).replacingOccurrences(of: "Putin", with: "Wladimir Putin"))
+        var kinds: [String] = []
+        while kinds.count < 2 {
+            let change = try follower.nextReply()
+            #expect(change.continues)
+            kinds.append(change.parameters["change"]?["kind"]?.stringValue ?? "?")
+            if kinds.last == "article" {
+                #expect(change.parameters["change"]?["article"]?["file"]?.stringValue == "late.txt")
+            }
+        }
+        #expect(kinds == ["article", "event"])
+        try daemon.waitUntil("the CLI printed the new article", timeout: 10) { output.withLock { $0.contains("article  6:") } }
+        #expect(output.withLock { $0.hasPrefix("status   running: 5 articles") })
         #expect(try daemon.stop() == 0)
     }
 

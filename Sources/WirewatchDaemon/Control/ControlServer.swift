@@ -27,6 +27,8 @@ public struct PeerCredentials: Sendable, Equatable {
 /// Answers Varlink calls. Called on the control thread; must not block for long.
 public protocol ControlHandler: Sendable {
     func handle(_ call: VarlinkCall, from peer: PeerCredentials) -> VarlinkReply
+    /// The first replies of a `Follow` call (the current state), or one error reply.
+    func follow(from peer: PeerCredentials) -> [VarlinkReply]
 }
 
 /// The Varlink control socket: a `poll` loop on a thread of its own, so no client (slow, stuck or
@@ -40,14 +42,18 @@ final class ControlServer: @unchecked Sendable {
     private let wakeWrite: Int32
     private let stopRequested = AtomicFlag()
     private var connections: [Int32: ControlConnection] = [:]
+    /// Connections that called `Follow` with `more`: they get every change the feed posts.
+    private var followers = Set<Int32>()
+    private let feed: ControlFeed?
     private var receiveBuffer = [UInt8](repeating: 0, count: 65536)
 
     static let maximumConnections = 1024
 
-    init(listener: Int32, handler: any ControlHandler, logger: Logger) throws(SystemError) {
+    init(listener: Int32, handler: any ControlHandler, logger: Logger, feed: ControlFeed? = nil) throws(SystemError) {
         self.listener = listener
         self.handler = handler
         self.logger = logger
+        self.feed = feed
         _ = fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK)
         _ = fcntl(listener, F_SETFD, FD_CLOEXEC)
         var ends: [Int32] = [0, 0]
@@ -57,6 +63,11 @@ final class ControlServer: @unchecked Sendable {
             _ = fcntl(end, F_SETFD, FD_CLOEXEC)
         }
         (wakeRead, wakeWrite) = (ends[0], ends[1])
+        let wake = wakeWrite
+        feed?.onPost {
+            var byte: UInt8 = 2
+            _ = write(wake, &byte, 1)
+        }
     }
 
     deinit {
@@ -139,6 +150,7 @@ final class ControlServer: @unchecked Sendable {
                 while read(wakeRead, &drained, drained.count) > 0 {}
             }
             if stopRequested.isSet { break }
+            deliverChanges()
             if descriptors[0].revents != 0 { acceptAll() }
             for (index, descriptor) in order.enumerated() {
                 let events = descriptors[index + 2].revents
@@ -206,6 +218,19 @@ final class ControlServer: @unchecked Sendable {
         switch connection.received(receiveBuffer[0..<count], now: now) {
         case .calls(let calls):
             for call in calls {
+                if call.method == WirewatchInterface.Method.follow {
+                    guard call.more else {
+                        connection.queue(.failure(VarlinkStandardError.expectedMore), now: now)
+                        continue
+                    }
+                    let replies = handler.follow(from: connection.peer)
+                    for reply in replies { connection.queue(reply, now: now) }
+                    if replies.last?.error == nil {
+                        followers.insert(descriptor)
+                        feed?.setFollowerCount(followers.count)
+                    }
+                    continue
+                }
                 let reply = handler.handle(call, from: connection.peer)
                 if !call.oneway { connection.queue(reply, now: now) }
             }
@@ -239,7 +264,23 @@ final class ControlServer: @unchecked Sendable {
         connections[descriptor] = connection
     }
 
+    /// Sends what the feed has posted to every follower (a follower that does not read is dropped
+    /// by its connection's limits, never waited for).
+    private func deliverChanges() {
+        guard let feed else { return }
+        let changes = feed.take()
+        guard !changes.isEmpty, !followers.isEmpty else { return }
+        let now = Clock.monotonicNanoseconds()
+        for descriptor in followers {
+            guard var connection = connections[descriptor] else { continue }
+            for change in changes { connection.queue(VarlinkReply(parameters: change, continues: true), now: now) }
+            connections[descriptor] = connection
+            flush(descriptor)
+        }
+    }
+
     private func drop(_ descriptor: Int32) {
+        if followers.remove(descriptor) != nil { feed?.setFollowerCount(followers.count) }
         connections[descriptor] = nil
         close(descriptor)
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import WirewatchControl
+import WirewatchStore
 
 /// The daemon's Varlink methods: `org.varlink.service` and `io.wirewatch`.
 struct DaemonControlHandler: ControlHandler {
@@ -111,6 +112,21 @@ struct DaemonControlHandler: ControlHandler {
             }
             return .failure(VarlinkStandardError.methodNotFound, .object(["method": .string(call.method)]))
         }
+    }
+
+    /// The current state for a new follower: the status, then the most recently active events.
+    func follow(from peer: PeerCredentials) -> [VarlinkReply] {
+        guard mayRead(peer) else {
+            return [.failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(WirewatchInterface.Method.follow)]))]
+        }
+        var replies = [VarlinkReply(parameters: .object(["change": .object(["kind": "status", "status": status()])]), continues: true)]
+        if let store = daemon.store, let recent = try? store.events(matching: EventQuery(limit: 20)) {
+            for event in recent.items.reversed() {
+                replies.append(
+                    VarlinkReply(parameters: .object(["change": .object(["kind": "event", "event": ControlQueries.event(event)])]), continues: true))
+            }
+        }
+        return replies
     }
 
     /// Changing methods: root, the daemon's own user and members of `control.admin_group`.

@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Logging
 import WirewatchCore
+import WirewatchControl
 import WirewatchStore
 
 /// The pipeline: claims ready files by renaming them into `processing/`, reads and screens them,
@@ -35,6 +36,8 @@ final class Ingestor: @unchecked Sendable {
 
     /// The dedup settings in force (a reload may change them).
     private let liveDedup: @Sendable () -> DedupConfiguration
+    /// Where new articles and event changes go for clients that follow.
+    var feed: ControlFeed?
 
     init(
         paths: DaemonConfiguration.Paths, settings: LiveSettings, dedup: @escaping @Sendable () -> DedupConfiguration,
@@ -397,6 +400,14 @@ final class Ingestor: @unchecked Sendable {
                 }
             }
             logger.info("stored", metadata: metadata)
+            if let feed, feed.isFollowed, let decision {
+                let listing = ArticleListing(
+                    id: articleID, title: article?.title, source: article?.source, published: article?.published?.description,
+                    language: article?.language, firstSeen: file.arrivedAt, decision: decision.kind, eventID: decision.eventID,
+                    duplicateOf: decision.duplicateOf, nearDuplicateOf: decision.nearDuplicateOf, fileName: file.name.originalName)
+                feed.post(.object(["change": .object(["kind": "article", "article": ControlQueries.article(listing)])]))
+                feed.post(.object(["change": .object(["kind": "event", "event": ControlQueries.event(decision.event)])]))
+            }
         case .exactDuplicate(_, let articleID, let first):
             statistics.duplicates.increment()
             metadata["article"] = "\(articleID)"
