@@ -20,6 +20,24 @@ struct Wirewatch: ParsableCommand {
             Status.self, Events.self, EventCommand.self, Articles.self, ArticleCommand.self, Explain.self,
             Follow.self, Pause.self, Resume.self, Rescan.self, Retry.self, Reload.self, Parse.self, Analyze.self, Stats.self,
         ])
+
+    /// Runs the command; arguments it cannot use exit with 2, as documented (ArgumentParser's own
+    /// code for them is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
 }
 
 /// Options shared by every command that talks to the daemon.

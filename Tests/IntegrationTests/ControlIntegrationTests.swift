@@ -97,6 +97,10 @@ struct ControlIntegrationTests {
         #expect(badLimit.stderr.contains("limit"))
         let badTime = try Self.cli(daemon, ["events", "--since", "yesterday"])
         #expect(badTime.status == 2)
+        #expect(try Self.cli(daemon, ["events", "--limit", "many"]).status == 2)
+        #expect(try Self.cli(daemon, ["event"]).status == 2)
+        #expect(try runTool(DaemonHarness.cliPath, ["no-such-command"]).status == 2)
+        #expect(try runTool(DaemonHarness.cliPath, ["--help"]).status == 0)
 
         // The same errors straight from the protocol, with their parameters.
         let client = try VarlinkClient(path: daemon.base + "/control.sock", timeout: 5)
