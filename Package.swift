@@ -42,6 +42,8 @@ let package = Package(
         ),
         // The Varlink wire protocol and the interface's types, shared by daemon and CLI.
         .target(name: "WirewatchControl", exclude: ["io.wirewatch.varlink"], swiftSettings: strictSettings),
+        // Digests: built from the store, rendered as Markdown, JSON and HTML.
+        .target(name: "WirewatchDigest", dependencies: ["WirewatchCore", "WirewatchStore"], swiftSettings: strictSettings),
         // Watcher, ingestion pipeline, configuration, services.
         .target(
             name: "WirewatchDaemon",
@@ -94,6 +96,9 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "WirewatchControlTests", dependencies: ["WirewatchControl"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WirewatchDigestTests", dependencies: ["WirewatchDigest", "WirewatchStore", "WirewatchCore"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["WirewatchStore", "WirewatchCore", "WirewatchControl", "wirewatchd", "wirewatch"],

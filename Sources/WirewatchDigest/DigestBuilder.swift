@@ -1,0 +1,167 @@
+import Foundation
+import WirewatchCore
+import WirewatchStore
+
+/// Turns digest material into a ``Digest``: per event a headline, its sources, an extractive
+/// summary that does not repeat itself, what later sources added, the passages shared as agency
+/// copy, the main names and related events; events ordered by importance.
+public struct DigestBuilder: Sendable {
+    /// Sentences in a summary, at most.
+    public var summarySentences = 3
+    /// Sentences two chosen ones may share at most this share of their words.
+    public var maximumOverlap = 0.5
+    /// Original articles of an event read for its summary (the earliest of each source first).
+    public var articlesRead = 8
+    /// At most this many events (the most important).
+    public var maximumEvents = 10_000
+
+    public init() {}
+
+    public func build(_ material: DigestMaterial, since: Double, until: Double, now: Double) -> Digest {
+        let nameIndex = relatedIndex(material.events)
+        var events: [Digest.Event] = []
+        events.reserveCapacity(material.events.count)
+        for event in material.events {
+            let articles = material.articles[event.id] ?? []
+            guard articles.contains(where: { $0.firstSeen >= since && $0.firstSeen <= until }) else { continue }
+            events.append(describe(event, articles: articles, sources: material.sources[event.id] ?? [],
+                passages: material.passages[event.id] ?? [], since: since, until: until, related: nameIndex))
+        }
+        events.sort { $0.importance != $1.importance ? $0.importance > $1.importance : $0.id < $1.id }
+        if events.count > maximumEvents { events.removeLast(events.count - maximumEvents) }
+        return Digest(generatedAt: now, since: since, until: until, events: events)
+    }
+
+    // MARK: One event
+
+    private func describe(
+        _ event: EventSummary, articles: [DigestMaterial.Article], sources: [EventSource], passages: [DigestMaterial.Passage],
+        since: Double, until: Double, related: [String: [(id: Int64, headline: String)]]
+    ) -> Digest.Event {
+        let byID = Dictionary(articles.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Sources in the order they joined, each with its first article there.
+        var listed: [Digest.Source] = []
+        var seenSources = Set<String>()
+        for source in sources {
+            let article = byID[source.firstArticleID]
+            let name = article?.source ?? source.source
+            guard seenSources.insert(name.lowercased()).inserted else { continue }
+            listed.append(
+                Digest.Source(
+                    name: name, firstSeen: source.firstSeen, url: article?.url, articleID: source.firstArticleID,
+                    copyOf: article?.copyOf))
+        }
+        // Originals only (copies collapse into what they copy), the first of each source first.
+        let originals = articles.filter { $0.copyOf == nil }
+        var read: [DigestMaterial.Article] = []
+        var readSources = Set<String>()
+        for article in originals where readSources.insert((article.sourceKey ?? article.source ?? "").lowercased()).inserted {
+            read.append(article)
+            if read.count == articlesRead { break }
+        }
+        let summary = summarize(read, title: event.title)
+        let additions = self.additions(read, summary: summary)
+        // Agency copy: passages shared between the event's articles, each once, with who shares it.
+        var shared: [String: Set<Int64>] = [:]
+        var order: [String] = []
+        for passage in passages {
+            if shared[passage.text] == nil { order.append(passage.text) }
+            shared[passage.text, default: []].formUnion([passage.articleID, passage.otherArticleID])
+        }
+        let sharedPassages = order.prefix(10).map { Digest.SharedPassage(text: $0, articleIDs: shared[$0]!.sorted()) }
+        // Importance: distinct sources, how recent, how much it grew within the window.
+        let newSources = listed.filter { $0.firstSeen >= since && $0.firstSeen <= until }.count
+        let span = max(3600, until - since)
+        let recency = max(0, 1 - (until - event.lastSeen) / span)
+        let growth = listed.isEmpty ? 0 : Double(newSources) / Double(listed.count)
+        let importance = 2 * log2(1 + Double(listed.count)) + recency + growth
+        var relatedEvents: [Int64: (headline: String, names: [String])] = [:]
+        for name in event.topNames.prefix(6) {
+            for other in related[name.lowercased()] ?? [] where other.id != event.id {
+                relatedEvents[other.id, default: (other.headline, [])].names.append(name)
+            }
+        }
+        let relatedList = relatedEvents.filter { $0.value.names.count >= 2 || event.topNames.count == 1 }
+            .sorted { $0.value.names.count != $1.value.names.count ? $0.value.names.count > $1.value.names.count : $0.key < $1.key }
+            .prefix(3)
+            .map { Digest.Related(id: $0.key, headline: $0.value.headline, sharedNames: $0.value.names) }
+        return Digest.Event(
+            id: event.id, headline: event.title ?? read.first?.title ?? "Event \(event.id)", firstSeen: event.firstSeen,
+            lastSeen: event.lastSeen, importance: importance, articleCount: articles.count, newSources: newSources,
+            sources: listed, summary: summary, additions: additions, sharedPassages: Array(sharedPassages),
+            names: Array(event.topNames.prefix(8)), related: Array(relatedList))
+    }
+
+    /// The sentences most central to the event (sharing the words its articles share most),
+    /// earlier ones preferred, none repeating another.
+    func summarize(_ articles: [DigestMaterial.Article], title: String?) -> [String] {
+        var candidates: [(sentence: String, words: Set<String>, article: Int, position: Int)] = []
+        var frequency: [String: Int] = [:]
+        for (index, article) in articles.enumerated() {
+            var seen = Set<String>()
+            for (position, sentence) in Sentences.split(article.lead).prefix(6).enumerated() {
+                let words = Sentences.words(sentence)
+                guard words.count >= 4 else { continue }
+                candidates.append((sentence, words, index, position))
+                seen.formUnion(words)
+            }
+            seen.formUnion(Sentences.words(article.title ?? ""))
+            for word in seen { frequency[word, default: 0] += 1 }
+        }
+        let titleWords = Sentences.words(title ?? "")
+        var scored = candidates.map { candidate -> (Double, Int) in
+            var score = 0.0
+            for word in candidate.words { score += Double(frequency[word] ?? 0) + (titleWords.contains(word) ? 1 : 0) }
+            score /= Double(candidate.words.count).squareRoot()
+            // Leads come first in news: the first sentences weigh more.
+            score *= 1 / (1 + 0.15 * Double(candidate.position))
+            return (score, candidates.firstIndex { $0.sentence == candidate.sentence } ?? 0)
+        }
+        scored.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+        var chosen: [Int] = []
+        for (_, index) in scored where chosen.count < summarySentences {
+            let words = candidates[index].words
+            if chosen.allSatisfy({ Sentences.overlap(candidates[$0].words, words) <= maximumOverlap }) && !chosen.contains(index) {
+                chosen.append(index)
+            }
+        }
+        // In the order they were written (by article, then position).
+        chosen.sort { (candidates[$0].article, candidates[$0].position) < (candidates[$1].article, candidates[$1].position) }
+        return chosen.map { candidates[$0].sentence }
+    }
+
+    /// For each source after the first, the sentence of its first original article with the most
+    /// words no earlier source and no summary sentence used, when most of its words are new.
+    func additions(_ articles: [DigestMaterial.Article], summary: [String]) -> [Digest.Addition] {
+        var known = summary.reduce(into: Set<String>()) { $0.formUnion(Sentences.words($1)) }
+        var result: [Digest.Addition] = []
+        for (index, article) in articles.enumerated() {
+            let sentences = Sentences.split(article.lead).prefix(6)
+            defer {
+                for sentence in sentences { known.formUnion(Sentences.words(sentence)) }
+                known.formUnion(Sentences.words(article.title ?? ""))
+            }
+            guard index > 0 else { continue }
+            var best: (sentence: String, fresh: Int)?
+            for sentence in sentences {
+                let words = Sentences.words(sentence)
+                guard words.count >= 4 else { continue }
+                let fresh = words.subtracting(known).count
+                if fresh * 2 > words.count, fresh > (best?.fresh ?? 0) { best = (sentence, fresh) }
+            }
+            if let best { result.append(Digest.Addition(source: article.source ?? "unknown source", sentence: best.sentence)) }
+        }
+        return result
+    }
+
+    /// Events by the names they lead with (lowercased), for related events.
+    private func relatedIndex(_ events: [EventSummary]) -> [String: [(id: Int64, headline: String)]] {
+        var index: [String: [(id: Int64, headline: String)]] = [:]
+        for event in events {
+            for name in event.topNames.prefix(6) {
+                index[name.lowercased(), default: []].append((event.id, event.title ?? "Event \(event.id)"))
+            }
+        }
+        return index
+    }
+}

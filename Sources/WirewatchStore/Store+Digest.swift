@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import WirewatchCore
+
+/// What a digest is made from, read from the store in a few bulk queries: the events active in
+/// a window, their articles (with the beginning of their text), their sources and the passages
+/// their articles share.
+public struct DigestMaterial: Sendable {
+    public struct Article: Sendable, Equatable {
+        public var id: Int64
+        public var eventID: Int64
+        public var title: String?
+        /// The source as the article gives it (or its file's name when it gives none).
+        public var source: String?
+        public var sourceKey: String?
+        public var url: String?
+        public var firstSeen: Double
+        public var decision: DedupDecision.Kind?
+        /// The article this one copies (exactly or with edits), if any.
+        public var copyOf: Int64?
+        /// The beginning of its body (the lead and what follows, up to `leadCharacters`).
+        public var lead: String
+    }
+
+    public struct Passage: Sendable, Equatable {
+        public var articleID: Int64
+        public var otherArticleID: Int64
+        public var text: String
+    }
+
+    public var events: [EventSummary]
+    /// Per event, its articles in arrival order.
+    public var articles: [Int64: [Article]]
+    /// Per event, its sources in the order they joined.
+    public var sources: [Int64: [EventSource]]
+    /// Per event, the passages its articles share with earlier articles of the same event.
+    public var passages: [Int64: [Passage]]
+
+    public init(events: [EventSummary], articles: [Int64: [Article]], sources: [Int64: [EventSource]], passages: [Int64: [Passage]]) {
+        self.events = events
+        self.articles = articles
+        self.sources = sources
+        self.passages = passages
+    }
+}
+
+extension Store {
+    /// Characters of each article's body read for a digest.
+    public static let leadCharacters = 700
+
+    /// Events with an article that arrived in `since...until`, with their material.
+    public func digestMaterial(since: Double, until: Double) throws(StoreError) -> DigestMaterial {
+        do {
+            return try pool.read { db in
+                let events = try Row.fetchAll(
+                    db, sql: "SELECT * FROM event WHERE last_seen >= ? AND first_seen <= ? ORDER BY id",
+                    arguments: [since, until]
+                ).map(Self.eventSummary)
+                guard let first = events.first?.id, let last = events.last?.id else {
+                    return DigestMaterial(events: [], articles: [:], sources: [:], passages: [:])
+                }
+                let wanted = Set(events.map(\.id))
+                var articles: [Int64: [DigestMaterial.Article]] = [:]
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT a.id, a.event_id, a.title, a.source, a.source_key, a.url, a.first_seen, a.decision,
+                               coalesce(a.duplicate_of, a.near_duplicate_of) AS copy_of, substr(a.body, 1, ?) AS lead,
+                               (SELECT original_name FROM ingested_file f WHERE f.article_id = a.id ORDER BY f.id LIMIT 1) AS file
+                        FROM article a WHERE a.event_id BETWEEN ? AND ? AND a.first_seen <= ? ORDER BY a.event_id, a.first_seen, a.id
+                        """,
+                    arguments: [Self.leadCharacters, first, last, until])
+                while let row = try rows.next() {
+                    let event: Int64 = row["event_id"]
+                    guard wanted.contains(event) else { continue }
+                    articles[event, default: []].append(
+                        DigestMaterial.Article(
+                            id: row["id"], eventID: event, title: row["title"],
+                            source: row["source"] ?? row["file"], sourceKey: row["source_key"], url: row["url"],
+                            firstSeen: row["first_seen"],
+                            decision: (row["decision"] as String?).flatMap(DedupDecision.Kind.init(rawValue:)),
+                            copyOf: row["copy_of"], lead: row["lead"] ?? ""))
+                }
+                var sources: [Int64: [EventSource]] = [:]
+                let sourceRows = try Row.fetchCursor(
+                    db,
+                    sql: "SELECT event_id, source, first_article_id, first_seen FROM event_source WHERE event_id BETWEEN ? AND ? ORDER BY event_id, first_seen, first_article_id",
+                    arguments: [first, last])
+                while let row = try sourceRows.next() {
+                    let event: Int64 = row["event_id"]
+                    guard wanted.contains(event) else { continue }
+                    sources[event, default: []].append(
+                        EventSource(source: row["source"], firstArticleID: row["first_article_id"], firstSeen: row["first_seen"]))
+                }
+                var passages: [Int64: [DigestMaterial.Passage]] = [:]
+                let passageRows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT a.event_id, p.article_id, p.other_article_id, p.text
+                        FROM shared_passage p JOIN article a ON a.id = p.article_id JOIN article o ON o.id = p.other_article_id
+                        WHERE a.event_id BETWEEN ? AND ? AND o.event_id = a.event_id ORDER BY p.rowid
+                        """,
+                    arguments: [first, last])
+                while let row = try passageRows.next() {
+                    let event: Int64 = row["event_id"]
+                    guard wanted.contains(event) else { continue }
+                    passages[event, default: []].append(
+                        DigestMaterial.Passage(articleID: row["article_id"], otherArticleID: row["other_article_id"], text: row["text"]))
+                }
+                return DigestMaterial(events: events, articles: articles, sources: sources, passages: passages)
+            }
+        } catch {
+            throw StoreError(operation: "read the material of a digest", path: path, underlying: error)
+        }
+    }
+}
