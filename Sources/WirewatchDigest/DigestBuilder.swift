@@ -60,13 +60,16 @@ public struct DigestBuilder: Sendable {
             if read.count == articlesRead { break }
         }
         let summary = summarize(read, title: event.title)
-        let additions = self.additions(read, summary: summary)
         // Agency copy: passages shared between the event's articles, each once, with who shares it.
         var shared: [String: Set<Int64>] = [:]
         var order: [String] = []
         for passage in passages {
             if shared[passage.text] == nil { order.append(passage.text) }
             shared[passage.text, default: []].formUnion([passage.articleID, passage.otherArticleID])
+        }
+        // What a later source adds is its own: not agency copy another source has too.
+        let additions = self.additions(read, summary: summary).filter { addition in
+            !order.contains { addition.sentence.contains($0) || $0.contains(addition.sentence.trimmingCharacters(in: .punctuationCharacters)) }
         }
         let sharedPassages = order.prefix(10).map { Digest.SharedPassage(text: $0, articleIDs: shared[$0]!.sorted()) }
         // Importance: distinct sources, how recent, how much it grew within the window.
@@ -86,10 +89,29 @@ public struct DigestBuilder: Sendable {
             .prefix(3)
             .map { Digest.Related(id: $0.key, headline: $0.value.headline, sharedNames: $0.value.names) }
         return Digest.Event(
-            id: event.id, headline: event.title ?? read.first?.title ?? "Event \(event.id)", firstSeen: event.firstSeen,
+            id: event.id, headline: headline(read, fallback: event.title) ?? "Event \(event.id)", firstSeen: event.firstSeen,
             lastSeen: event.lastSeen, importance: importance, articleCount: articles.count, newSources: newSources,
             sources: listed, summary: summary, additions: additions, sharedPassages: Array(sharedPassages),
             names: Array(event.topNames.prefix(8)), related: Array(relatedList))
+    }
+
+    /// The most representative title: the one whose words the event's articles use most, among
+    /// those that read as headlines (a title that is a long sentence with a full stop is a lead
+    /// taken for a title, and comes last).
+    func headline(_ articles: [DigestMaterial.Article], fallback: String?) -> String? {
+        var frequency: [String: Int] = [:]
+        for article in articles {
+            for word in Sentences.words((article.title ?? "") + " " + article.lead) { frequency[word, default: 0] += 1 }
+        }
+        var best: (title: String, score: Double)?
+        for title in articles.compactMap(\.title) + [fallback].compactMap({ $0 }) where !title.isEmpty {
+            let words = Sentences.words(title)
+            guard !words.isEmpty else { continue }
+            var score = words.reduce(0.0) { $0 + Double(frequency[$1] ?? 0) } / Double(words.count).squareRoot()
+            if title.hasSuffix(".") || title.count > 110 { score *= 0.5 }
+            if best == nil || score > best!.score { best = (title, score) }
+        }
+        return best?.title
     }
 
     /// The sentences most central to the event (sharing the words its articles share most),
