@@ -136,3 +136,32 @@ struct DigestRenderingTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: output).contains { $0.contains("-2.") })
     }
 }
+
+struct DigestScheduleTests {
+    @Test func everySixHoursFallsOnTheHoursOfTheDay() throws {
+        let schedule = try #require(DigestSchedule.parse("every 6h"))
+        let tuesday = 1_718_668_800.0  // 2024-06-18 00:00 UTC
+        #expect(schedule.next(after: tuesday) == tuesday + 6 * 3600)
+        #expect(schedule.next(after: tuesday + 3600) == tuesday + 6 * 3600)
+        #expect(schedule.next(after: tuesday + 6 * 3600) == tuesday + 12 * 3600)
+    }
+
+    @Test func dailyFollowsTheTimeZoneAcrossDaylightSaving() throws {
+        let berlin = try #require(DigestSchedule.parse("daily 07:30", timeZone: "Europe/Berlin"))
+        // 2024-06-18 00:00 UTC: 07:30 in Berlin (summer, UTC+2) is 05:30 UTC the same day.
+        #expect(berlin.next(after: 1_718_668_800) == 1_718_668_800 + 5.5 * 3600)
+        // After it, the next is a day later.
+        #expect(berlin.next(after: 1_718_668_800 + 5.5 * 3600) == 1_718_668_800 + 29.5 * 3600)
+        // In winter (UTC+1), 06:30 UTC: 2024-01-15 00:00 UTC is 1_705_276_800.
+        #expect(berlin.next(after: 1_705_276_800) == 1_705_276_800 + 6.5 * 3600)
+    }
+
+    @Test func badSchedulesAreRefused() {
+        for text in ["", "hourly", "every", "every 0h", "every 5s", "every 9d", "daily 25:00", "daily 7", "daily 07:60 x"] {
+            #expect(DigestSchedule.parse(text) == nil, "\(text)")
+        }
+        #expect(DigestSchedule.parse("daily 07:00", timeZone: "Mars/Olympus") == nil)
+        #expect(DigestSchedule.parse("off") == .off)
+        #expect(DigestSchedule.off.next(after: 0) == nil)
+    }
+}
