@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "WirewatchDaemon",
             dependencies: [
-                "WirewatchCore", "WirewatchStore", "WirewatchControl", "CLinux", "CSystemd",
+                "WirewatchCore", "WirewatchStore", "WirewatchControl", "WirewatchDigest", "CLinux", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -21,6 +21,7 @@ public enum WirewatchInterface {
         public static let rescan = "io.wirewatch.Rescan"
         public static let retry = "io.wirewatch.Retry"
         public static let follow = "io.wirewatch.Follow"
+        public static let buildDigest = "io.wirewatch.BuildDigest"
     }
 
     public enum Error {
@@ -211,6 +212,10 @@ public enum WirewatchInterface {
         # With more: the current state first, then every new article and event change as it happens,
         # each as a reply with continues. Without more: ExpectedMore.
         method Follow() -> (change: Change)
+
+        # Writes a digest now into the digests folder, in the configured formats. since: by default the
+        # end of the previous digest; until: by default now. For root and the admin group.
+        method BuildDigest(since: ?string, until: ?string) -> (paths: []string, events: int, since: string, until: string)
 
         # Re-reads the configuration file, validates it and applies it. An invalid file is refused and
         # the running configuration stays. Paths take effect only at a restart.

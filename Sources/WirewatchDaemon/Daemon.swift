@@ -63,6 +63,7 @@ public final class Daemon: Service, @unchecked Sendable {
         var store: Store
         var watcher: InboxWatcher
         var baseline: StoreCounts
+        var digests: DigestService?
     }
 
     public init(
@@ -101,7 +102,8 @@ public final class Daemon: Service, @unchecked Sendable {
         } catch {
             throw StartupError("cannot restore the dedup state from \(paths.database): \(error)")
         }
-        parts.withLock { $0 = Parts(store: store, watcher: watcher, baseline: baseline) }
+        let digests = DigestService(store: store, folder: paths.digests, settings: { [self] in configuration.digest }, logger: logger)
+        parts.withLock { $0 = Parts(store: store, watcher: watcher, baseline: baseline, digests: digests) }
         let listener: Int32
         if let activated = SocketActivation.listeningSocket(named: "control") {
             listener = activated
@@ -118,6 +120,7 @@ public final class Daemon: Service, @unchecked Sendable {
         try watcher.start()  // the watch is in place and the start-up scan queued
         let controlThread = ThreadRunner(name: "wirewatch-control") { control.run() }
         let watcherThread = ThreadRunner(name: "wirewatch-watcher") { watcher.run() }
+        let digestThread = ThreadRunner(name: "wirewatch-digests") { digests.run() }
         let pipelineThread = ThreadRunner(name: "wirewatch-pipeline") { [self] in
             runPipeline(ingestor, watcher: watcher)
         }
@@ -141,6 +144,8 @@ public final class Daemon: Service, @unchecked Sendable {
             queue.close()
         }
         await watcherThread.finished()
+        digests.stop()
+        await digestThread.finished()
         control.stop()
         await controlThread.finished()
         do {
@@ -296,6 +301,12 @@ public final class Daemon: Service, @unchecked Sendable {
         logger.notice(
             "retrying a failed file", metadata: ["file": "\(base)", "inbox_path": "\(target)", "event": "file-retried"])
         return target
+    }
+
+    /// Writes a digest now (`BuildDigest`); by default since the previous one, until now.
+    func buildDigest(since: Double?, until: Double?) throws -> DigestService.Written {
+        guard let service = parts.withLock({ $0?.digests }) else { throw StartupError("the daemon is still starting") }
+        return try service.build(since: since, until: until, reason: "request")
     }
 
     /// The store, for the control interface's read methods (nil before start-up has opened it).

@@ -114,3 +114,29 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// When the last digest ended (its `until`), or nil before the first.
+    public func lastDigestTime() throws(StoreError) -> Double? {
+        do {
+            return try pool.read { db in
+                try Double.fetchOne(db, sql: "SELECT CAST(watermark AS REAL) / 1000 FROM engine_state WHERE name = 'last-digest'")
+            }
+        } catch {
+            throw StoreError(operation: "read the time of the last digest", path: path, underlying: error)
+        }
+    }
+
+    /// Notes the end of the digest just written (kept to the millisecond).
+    public func setLastDigestTime(_ seconds: Double) throws(StoreError) {
+        do {
+            try pool.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO engine_state (name, watermark, data) VALUES ('last-digest', ?, x'')",
+                    arguments: [Int64((seconds * 1000).rounded())])
+            }
+        } catch {
+            throw StoreError(operation: "save the time of the last digest", path: path, underlying: error)
+        }
+    }
+}

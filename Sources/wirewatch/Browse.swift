@@ -296,6 +296,46 @@ struct Resume: ParsableCommand {
     }
 }
 
+struct DigestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "digest",
+        abstract: "Write a digest now (Markdown, JSON, HTML in the digests folder), by default since the previous one.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: ArgumentHelp("Start of the window: an ISO 8601 time or an age such as 24h (default: the previous digest).", valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("End of the window (default: now).", valueName: "time"))
+    var until: String?
+
+    @Flag(help: "Print the reply as one JSON object.")
+    var json = false
+
+    func run() throws {
+        var parameters: [String: JSONValue] = [:]
+        for (name, value) in [("since", since), ("until", until)] {
+            guard let value else { continue }
+            guard let time = TimeArgument.absolute(value, now: Date()) else {
+                fail("wirewatch: --\(name) \(value): give an ISO 8601 date or time or an age (24h, 7d)")
+                throw ExitCode(2)
+            }
+            parameters[name] = .string(time)
+        }
+        let reply = try connection.call(WirewatchInterface.Method.buildDigest, .object(parameters))
+        try check(reply)
+        if json {
+            print(reply.parameters.description)
+            return
+        }
+        let events = reply.parameters["events"]?.intValue ?? 0
+        print("digest of \(events) \(events == 1 ? "event" : "events") from \(reply.parameters["since"]?.stringValue ?? "?") to \(reply.parameters["until"]?.stringValue ?? "?"):")
+        if case .array(let paths)? = reply.parameters["paths"] {
+            for path in paths { print("  \(path.stringValue ?? "")") }
+        }
+    }
+}
+
 struct Retry: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Move a file from the failed folder back into the inbox to be ingested again.")

@@ -18,7 +18,7 @@ struct Wirewatch: ParsableCommand {
         version: WirewatchInterface.version,
         subcommands: [
             Status.self, Events.self, EventCommand.self, Articles.self, ArticleCommand.self, Explain.self,
-            Follow.self, Pause.self, Resume.self, Rescan.self, Retry.self, Reload.self, Parse.self, Analyze.self, Stats.self,
+            Follow.self, DigestCommand.self, Pause.self, Resume.self, Rescan.self, Retry.self, Reload.self, Parse.self, Analyze.self, Stats.self,
         ])
 
     /// Runs the command; arguments it cannot use exit with 2, as documented (ArgumentParser's own

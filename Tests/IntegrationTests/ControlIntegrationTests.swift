@@ -167,6 +167,36 @@ struct ControlIntegrationTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test func aDigestOnDemandHoldsTheSeedsAsOneEventInEveryFormat() throws {
+        let daemon = try Self.startWithSeeds()
+        defer { daemon.remove() }
+        let result = try Self.cli(daemon, ["digest", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let reply = try JSONValue.decode(Array(result.stdout.utf8))
+        #expect(reply["events"]?.intValue == 1)
+        guard case .array(let paths)? = reply["paths"] else {
+            Issue.record("no paths")
+            return
+        }
+        let files = paths.compactMap(\.stringValue)
+        #expect(Set(files.map { ($0 as NSString).pathExtension }) == ["md", "json", "html"])
+        let json = try #require(files.first { $0.hasSuffix(".json") })
+        let digest = try JSONValue.decode(Array(try Data(contentsOf: URL(fileURLWithPath: json))))
+        #expect(digest["schema"]?.stringValue == "wirewatch-digest/1")
+        guard case .array(let events)? = digest["events"], case .array(let sources)? = events.first?["sources"] else {
+            Issue.record("no events in \(json)")
+            return
+        }
+        #expect(events.count == 1)
+        #expect(sources.count == 5)
+        #expect(events.first?["headline"]?.stringValue?.isEmpty == false)
+        // The next digest starts where this one ended: nothing new since.
+        let next = try JSONValue.decode(Array(try Self.cli(daemon, ["digest", "--json"]).stdout.utf8))
+        #expect(next["events"]?.intValue == 0)
+        #expect(next["since"]?.stringValue == reply["until"]?.stringValue)
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test func aFailedFileFixedInPlaceIsIngestedWhenRetried() throws {
         let daemon = try DaemonHarness()
         defer { daemon.remove() }

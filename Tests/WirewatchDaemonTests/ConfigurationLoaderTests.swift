@@ -172,6 +172,45 @@ struct ConfigurationLoaderTests {
         }
     }
 
+    @Test func digestAndControlSettingsAreAppliedOrReportedWithKeyAndLine() throws {
+        let configuration = try loader.load(
+            """
+            [digest]
+            time_zone = "Europe/Berlin"
+            schedule = "daily 06:30"
+            formats = ["json", "html"]
+            keep = 10
+            max_age = "30d"
+            [control]
+            group = "newsroom"
+            admin_group = "newsroom-admin"
+            """, source: "t.toml")
+        #expect(configuration.digest.schedule == "daily 06:30" && configuration.digest.timeZone == "Europe/Berlin")
+        #expect(configuration.digest.formats == ["json", "html"] && configuration.digest.keep == 10)
+        #expect(configuration.digest.maximumAge == .seconds(30 * 86_400))
+        #expect(configuration.control.group == "newsroom" && configuration.control.adminGroup == "newsroom-admin")
+        do {
+            _ = try loader.load(
+                """
+                [digest]
+                schedule = "hourly"
+                time_zone = "Atlantis/Capital"
+                formats = ["pdf"]
+                keep = -1
+                [control]
+                group = "a b"
+                """, source: "t.toml")
+            Issue.record("accepted")
+        } catch {
+            let problems = Dictionary(error.problems.map { ($0.key, $0.line) }, uniquingKeysWith: { first, _ in first })
+            #expect(problems["digest.schedule"] == 2)
+            #expect(problems["digest.time_zone"] == 3)
+            #expect(problems["digest.formats"] != nil)
+            #expect(problems["digest.keep"] == 5)
+            #expect(problems["control.group"] == 7)
+        }
+    }
+
     @Test func weightsThatAreAllZeroAreRefused() {
         #expect(throws: ConfigurationError.self) {
             try loader.load("[dedup]\ncontent_weight = 0\nnames_weight = 0\nnumbers_weight = 0", source: "t.toml")

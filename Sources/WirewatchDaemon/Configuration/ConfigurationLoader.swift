@@ -1,5 +1,7 @@
 import Logging
+import Foundation
 import WirewatchCore
+import WirewatchDigest
 
 /// One thing wrong with a configuration file, with the key and line it concerns.
 public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible {
@@ -77,7 +79,7 @@ private struct Reader {
 
     mutating func read(_ root: TOMLTable) -> DaemonConfiguration {
         var configuration = DaemonConfiguration.default
-        rejectUnknown(in: root, prefix: "", known: ["paths", "inbox", "dedup", "control", "log"])
+        rejectUnknown(in: root, prefix: "", known: ["paths", "inbox", "dedup", "control", "digest", "log"])
         if let paths = table(root, "paths", prefix: "") {
             rejectUnknown(
                 in: paths, prefix: "paths.",
@@ -157,6 +159,9 @@ private struct Reader {
                 }
             }
         }
+        if let digest = table(root, "digest", prefix: "") {
+            readDigest(digest, into: &configuration.digest)
+        }
         if let log = table(root, "log", prefix: "") {
             rejectUnknown(in: log, prefix: "log.", known: ["level"])
             if let value = log["level"] {
@@ -170,6 +175,47 @@ private struct Reader {
         }
         checkLayout(configuration.paths, root: root)
         return configuration
+    }
+
+    private mutating func readDigest(_ table: TOMLTable, into digest: inout DaemonConfiguration.DigestSettings) {
+        rejectUnknown(in: table, prefix: "digest.", known: ["schedule", "time_zone", "formats", "keep", "max_age"])
+        if let value = table["time_zone"] {
+            if case .string(let zone) = value.kind, TimeZone(identifier: zone) != nil {
+                digest.timeZone = zone
+            } else {
+                problem("digest.time_zone", value.line, "must be a time zone name such as \"Europe/Berlin\" or \"UTC\"")
+            }
+        }
+        if let value = table["schedule"] {
+            if case .string(let text) = value.kind, DigestSchedule.parse(text, timeZone: digest.timeZone) != nil {
+                digest.schedule = text
+            } else {
+                problem("digest.schedule", value.line, "must be \"off\", \"every 6h\" (minutes, hours or days, at most 7d) or \"daily 07:00\"")
+            }
+        }
+        if let value = table["formats"] {
+            if case .array(let items) = value.kind {
+                var formats: [String] = []
+                for item in items {
+                    if case .string(let name) = item.kind, ["md", "json", "html"].contains(name) { formats.append(name) } else {
+                        problem("digest.formats", item.line, "each format must be \"md\", \"json\" or \"html\"")
+                    }
+                }
+                if formats.isEmpty { problem("digest.formats", value.line, "name at least one format") } else { digest.formats = formats }
+            } else {
+                problem("digest.formats", value.line, "must be a list such as [\"md\", \"json\", \"html\"]")
+            }
+        }
+        if let value = table["keep"] {
+            if case .integer(let count) = value.kind, (0...100_000).contains(count) {
+                digest.keep = Int(count)
+            } else {
+                problem("digest.keep", value.line, "must be an integer from 0 (keep all) to 100000")
+            }
+        }
+        if let value = table["max_age"], let age = duration(value, key: "digest.max_age") {
+            digest.maximumAge = age
+        }
     }
 
     private mutating func readDedup(_ table: TOMLTable, into dedup: inout DedupConfiguration) {

@@ -82,9 +82,27 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public static let `default` = Control(group: "wirewatch", adminGroup: "")
     }
 
+    /// When and how digests are written.
+    public struct DigestSettings: Sendable, Equatable {
+        /// "off", "every 6h", "daily 07:00".
+        public var schedule: String
+        /// The time zone of a daily schedule (IANA name).
+        public var timeZone: String
+        /// File formats: "md", "json", "html".
+        public var formats: [String]
+        /// Digests kept in the folder (0: all).
+        public var keep: Int
+        /// Digests older than this are removed (0: never).
+        public var maximumAge: Duration
+
+        public static let `default` = DigestSettings(
+            schedule: "daily 07:00", timeZone: "UTC", formats: ["md", "json", "html"], keep: 60, maximumAge: .seconds(0))
+    }
+
     public var paths: Paths
     public var inbox: Inbox
     public var control: Control = .default
+    public var digest: DigestSettings = .default
     /// How articles are recognised as copies and grouped into events.
     public var dedup: DedupConfiguration
     /// The lowest level that is logged.

@@ -69,6 +69,28 @@ struct DaemonControlHandler: ControlHandler {
                 return VarlinkReply(parameters: .object(["queued": .number(Double(daemon.rescan()))]))
             }
             return VarlinkReply(parameters: .object(["state": .string(daemon.currentState.rawValue)]))
+        case WirewatchInterface.Method.buildDigest:
+            guard mayChange(peer) else {
+                return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
+            }
+            do {
+                let since = try ControlQueries.time(call.parameters, "since")
+                let until = try ControlQueries.time(call.parameters, "until")
+                if let since, let until, since > until {
+                    return .failure(
+                        WirewatchInterface.Error.invalidParameter, .object(["parameter": "since", "reason": "is after until"]))
+                }
+                let written = try daemon.buildDigest(since: since, until: until)
+                return VarlinkReply(
+                    parameters: .object([
+                        "paths": .array(written.paths.map(JSONValue.string)), "events": .number(Double(written.events)),
+                        "since": .string(Clock.iso8601(written.since)), "until": .string(Clock.iso8601(written.until)),
+                    ]))
+            } catch let failure as ControlQueries.Failure {
+                return failure.reply
+            } catch {
+                return .failure(WirewatchInterface.Error.internalError, .object(["reason": .string("\(error)")]))
+            }
         case WirewatchInterface.Method.retry:
             guard mayChange(peer) else {
                 return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
