@@ -120,7 +120,7 @@ extension Store {
     public func lastDigestTime() throws(StoreError) -> Double? {
         do {
             return try pool.read { db in
-                try Double.fetchOne(db, sql: "SELECT CAST(watermark AS REAL) / 1000 FROM engine_state WHERE name = 'last-digest'")
+                try Int64.fetchOne(db, sql: "SELECT watermark FROM engine_state WHERE name = 'last-digest'").map { Double($0) / 1000 }
             }
         } catch {
             throw StoreError(operation: "read the time of the last digest", path: path, underlying: error)

@@ -36,7 +36,8 @@ final class DigestService: @unchecked Sendable {
     func build(since: Double? = nil, until: Double? = nil, now: Double = Date().timeIntervalSince1970, reason: String) throws -> Written {
         lock.lock()
         defer { lock.unlock() }
-        let end = until ?? now
+        // Kept to the millisecond, as the store keeps it for the next digest's start.
+        let end = ((until ?? now) * 1000).rounded(.down) / 1000
         let previous = try store.lastDigestTime()
         let start = since ?? previous ?? (end - Self.firstWindow)
         let material = try store.digestMaterial(since: start, until: end)

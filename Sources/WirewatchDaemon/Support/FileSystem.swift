@@ -212,14 +212,17 @@ public enum Clock {
 
     /// ISO 8601 in UTC with milliseconds, e.g. `2026-11-23T07:24:09.123Z`.
     public static func iso8601(_ seconds: Double) -> String {
-        var time = time_t(seconds.rounded(.down))
+        // From whole milliseconds, so that a time kept to the millisecond prints as itself.
+        let total = Int64((seconds * 1000).rounded(.toNearestOrEven))
+        let wholeSeconds = total >= 0 ? total / 1000 : (total - 999) / 1000
+        var time = time_t(wholeSeconds)
         var parts = tm()
         gmtime_r(&time, &parts)
         func pad(_ value: Int, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        let milliseconds = Int(((seconds - seconds.rounded(.down)) * 1000).rounded(.down))
+        let milliseconds = Int(total - wholeSeconds * 1000)
         return "\(parts.tm_year + 1900)-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
             + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(milliseconds, 3))Z"
     }
