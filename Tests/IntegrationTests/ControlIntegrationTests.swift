@@ -321,3 +321,43 @@ struct ControlPermissionTests {
         #expect(try daemon.stop() == 0)
     }
 }
+
+/// The HTML digest as a reader sees it: headless Chromium (Debian's `chromium`, installed by
+/// `make test`) renders the page of the seeds' digest; its DOM after rendering holds the
+/// event's headline, and its screenshot at phone width is a real picture.
+@Suite(.serialized)
+struct DigestScreenshotTests {
+    @Test func chromiumRendersTheDigestWithItsHeadline() throws {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let browser = try #require(chromium, "chromium is not installed (make test installs it)")
+        let daemon = try ControlIntegrationTests.startWithSeeds()
+        defer { daemon.remove() }
+        let reply = try JSONValue.decode(Array(try ControlIntegrationTests.cli(daemon, ["digest", "--json"]).stdout.utf8))
+        guard case .array(let paths)? = reply["paths"], let html = paths.compactMap(\.stringValue).first(where: { $0.hasSuffix(".html") }),
+            let json = paths.compactMap(\.stringValue).first(where: { $0.hasSuffix(".json") })
+        else {
+            Issue.record("no HTML digest written")
+            return
+        }
+        let digest = try JSONValue.decode(Array(try Data(contentsOf: URL(fileURLWithPath: json))))
+        guard case .array(let events)? = digest["events"], let headline = events.first?["headline"]?.stringValue else {
+            Issue.record("no headline")
+            return
+        }
+        let common = ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=" + daemon.base + "/chromium"]
+        let dom = try runTool(browser, common + ["--dump-dom", "file://" + html])
+        #expect(dom.status == 0)
+        #expect(dom.stdout.contains("<h2>" + htmlEscaped(headline) + "</h2>"))
+        let screenshot = daemon.base + "/digest.png"
+        let shot = try runTool(browser, common + ["--screenshot=" + screenshot, "--window-size=390,1200", "file://" + html])
+        #expect(shot.status == 0, "\(shot.stderr)")
+        let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(png.count > 20_000)  // a blank page compresses to a few kilobytes
+        #expect(try daemon.stop() == 0)
+    }
+
+    func htmlEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
