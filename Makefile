@@ -3,7 +3,9 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
-APT_PACKAGES := libsystemd-dev libxml2-dev libstemmer-dev libsqlite3-dev pkg-config chromium
+APT_PACKAGES := libsystemd-dev libxml2-dev libstemmer-dev libsqlite3-dev pkg-config
+# Only the tests need these (headless Chromium renders the HTML digest).
+TEST_APT_PACKAGES := chromium
 BASE ?= ./var
 # Build configuration that `make install` installs (debug is enough for the sandbox tests).
 CONFIG ?= release
@@ -13,7 +15,7 @@ SYSUSERSDIR = $(PREFIX)/lib/sysusers.d
 TMPFILESDIR = $(PREFIX)/lib/tmpfiles.d
 SANDBOX ?= ../shared/tools/systemd-sandbox
 
-.PHONY: all deps pydeps build release run test test-units test-systemd bench bench-scale fuzz install clean
+.PHONY: all deps test-deps pydeps build release run test test-units test-systemd bench bench-scale fuzz install clean
 
 all: build
 
@@ -40,12 +42,15 @@ run: build
 	@echo "wirewatchd: drop or rename files into $(BASE)/inbox/ (state in $(BASE)/wirewatch.sqlite)"
 	$$($(SWIFT) build --show-bin-path)/wirewatchd --base $(BASE)
 
+test-deps:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(APT_PACKAGES) $(TEST_APT_PACKAGES)"
+
 # Python packages the tests use as independent clients (from PyPI).
 pydeps:
 	@python3 -c 'import varlink' 2>/dev/null || python3 -m pip install -q varlink 2>/dev/null || \
 	  python3 -m pip install --break-system-packages -q varlink
 
-test: deps pydeps
+test: test-deps pydeps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory test-units
