@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "wirewatch-bench",
             dependencies: [
-                "WirewatchDaemon", "WirewatchCore",
+                "WirewatchDaemon", "WirewatchCore", "WirewatchStore", "WirewatchDigest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

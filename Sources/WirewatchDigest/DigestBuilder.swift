@@ -59,7 +59,8 @@ public struct DigestBuilder: Sendable {
             read.append(article)
             if read.count == articlesRead { break }
         }
-        let summary = summarize(read, title: event.title)
+        let leads = read.map { Sentences.Lead(title: $0.title, lead: $0.lead) }
+        let summary = summarize(leads, title: event.title)
         // Agency copy: passages shared between the event's articles, each once, with who shares it.
         var shared: [String: Set<Int64>] = [:]
         var order: [String] = []
@@ -68,8 +69,10 @@ public struct DigestBuilder: Sendable {
             shared[passage.text, default: []].formUnion([passage.articleID, passage.otherArticleID])
         }
         // What a later source adds is its own: not agency copy another source has too.
-        let additions = self.additions(read, summary: summary).filter { addition in
-            !order.contains { addition.sentence.contains($0) || $0.contains(addition.sentence.trimmingCharacters(in: .punctuationCharacters)) }
+        let passageWords = order.prefix(50).map { Sentences.words($0) }
+        let additions = self.additions(read, leads, summary: summary).filter { addition in
+            let words = Sentences.words(addition.sentence)
+            return !passageWords.contains { Sentences.containment(words, $0) >= 0.8 }
         }
         let sharedPassages = order.prefix(10).map { Digest.SharedPassage(text: $0, articleIDs: shared[$0]!.sorted()) }
         // Importance: distinct sources, how recent, how much it grew within the window.
@@ -89,7 +92,7 @@ public struct DigestBuilder: Sendable {
             .prefix(3)
             .map { Digest.Related(id: $0.key, headline: $0.value.headline, sharedNames: $0.value.names) }
         return Digest.Event(
-            id: event.id, headline: headline(read, fallback: event.title) ?? "Event \(event.id)", firstSeen: event.firstSeen,
+            id: event.id, headline: headline(read, leads, fallback: event.title) ?? "Event \(event.id)", firstSeen: event.firstSeen,
             lastSeen: event.lastSeen, importance: importance, articleCount: articles.count, newSources: newSources,
             sources: listed, summary: summary, additions: additions, sharedPassages: Array(sharedPassages),
             names: Array(event.topNames.prefix(8)), related: Array(relatedList))
@@ -98,17 +101,15 @@ public struct DigestBuilder: Sendable {
     /// The most representative title: the one whose words the event's articles use most, among
     /// those that read as headlines (a title that is a long sentence with a full stop is a lead
     /// taken for a title, and comes last).
-    func headline(_ articles: [DigestMaterial.Article], fallback: String?) -> String? {
-        var frequency: [String: Int] = [:]
-        for article in articles {
-            for word in Sentences.words((article.title ?? "") + " " + article.lead) { frequency[word, default: 0] += 1 }
-        }
+    func headline(_ articles: [DigestMaterial.Article], _ leads: [Sentences.Lead], fallback: String?) -> String? {
+        var frequency: [UInt64: Int] = [:]
+        for lead in leads { for word in lead.allWords { frequency[word, default: 0] += 1 } }
         var best: (title: String, score: Double)?
         for title in articles.compactMap(\.title) + [fallback].compactMap({ $0 }) where !title.isEmpty {
             let words = Sentences.words(title)
             guard !words.isEmpty else { continue }
             var score = words.reduce(0.0) { $0 + Double(frequency[$1] ?? 0) } / Double(words.count).squareRoot()
-            if title.hasSuffix(".") || title.count > 110 { score *= 0.5 }
+            if title.hasSuffix(".") || title.utf8.count > 130 { score *= 0.5 }
             if best == nil || score > best!.score { best = (title, score) }
         }
         return best?.title
@@ -116,67 +117,55 @@ public struct DigestBuilder: Sendable {
 
     /// The sentences most central to the event (sharing the words its articles share most),
     /// earlier ones preferred, none repeating another.
-    func summarize(_ articles: [DigestMaterial.Article], title: String?) -> [String] {
-        var candidates: [(sentence: String, words: Set<String>, article: Int, position: Int)] = []
-        var frequency: [String: Int] = [:]
-        for (index, article) in articles.enumerated() {
-            var seen = Set<String>()
-            for (position, sentence) in Sentences.split(article.lead).prefix(6).enumerated() {
-                let words = Sentences.words(sentence)
-                guard words.count >= 4 else { continue }
-                candidates.append((sentence, words, index, position))
-                seen.formUnion(words)
+    func summarize(_ leads: [Sentences.Lead], title: String?) -> [String] {
+        var frequency: [UInt64: Int] = [:]
+        for lead in leads { for word in lead.allWords { frequency[word, default: 0] += 1 } }
+        let titleWords = Set(Sentences.words(title ?? ""))
+        var candidates: [(score: Double, article: Int, position: Int)] = []
+        for (article, lead) in leads.enumerated() {
+            for (position, sentence) in lead.sentences.enumerated() where sentence.words.count >= 4 {
+                var score = 0.0
+                for word in sentence.words { score += Double(frequency[word] ?? 0) + (titleWords.contains(word) ? 1 : 0) }
+                score /= Double(sentence.words.count).squareRoot()
+                // Leads come first in news: the first sentences weigh more.
+                score *= 1 / (1 + 0.15 * Double(position))
+                candidates.append((score, article, position))
             }
-            seen.formUnion(Sentences.words(article.title ?? ""))
-            for word in seen { frequency[word, default: 0] += 1 }
         }
-        let titleWords = Sentences.words(title ?? "")
-        var scored = candidates.map { candidate -> (Double, Int) in
-            var score = 0.0
-            for word in candidate.words { score += Double(frequency[word] ?? 0) + (titleWords.contains(word) ? 1 : 0) }
-            score /= Double(candidate.words.count).squareRoot()
-            // Leads come first in news: the first sentences weigh more.
-            score *= 1 / (1 + 0.15 * Double(candidate.position))
-            return (score, candidates.firstIndex { $0.sentence == candidate.sentence } ?? 0)
-        }
-        scored.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
-        var chosen: [Int] = []
-        for (_, index) in scored where chosen.count < summarySentences {
-            let words = candidates[index].words
-            if chosen.allSatisfy({ Sentences.overlap(candidates[$0].words, words) <= maximumOverlap }) && !chosen.contains(index) {
-                chosen.append(index)
+        candidates.sort { $0.score != $1.score ? $0.score > $1.score : ($0.article, $0.position) < ($1.article, $1.position) }
+        var chosen: [(article: Int, position: Int)] = []
+        for candidate in candidates where chosen.count < summarySentences {
+            let words = leads[candidate.article].sentences[candidate.position].words
+            if chosen.allSatisfy({ Sentences.overlap(leads[$0.article].sentences[$0.position].words, words) <= maximumOverlap }) {
+                chosen.append((candidate.article, candidate.position))
             }
         }
         // In the order they were written (by article, then position).
-        chosen.sort { (candidates[$0].article, candidates[$0].position) < (candidates[$1].article, candidates[$1].position) }
-        return chosen.map { candidates[$0].sentence }
+        chosen.sort { ($0.article, $0.position) < ($1.article, $1.position) }
+        return chosen.map { leads[$0.article].sentences[$0.position].text }
     }
 
     /// For each source after the first, the sentence of its first original article with the most
     /// words no earlier source and no summary sentence used, when most of its words are new.
-    func additions(_ articles: [DigestMaterial.Article], summary: [String]) -> [Digest.Addition] {
-        var known = summary.reduce(into: Set<String>()) { $0.formUnion(Sentences.words($1)) }
+    func additions(_ articles: [DigestMaterial.Article], _ leads: [Sentences.Lead], summary: [String]) -> [Digest.Addition] {
+        var known = Set(summary.flatMap { Sentences.words($0) })
         var result: [Digest.Addition] = []
-        for (index, article) in articles.enumerated() {
-            let sentences = Sentences.split(article.lead).prefix(6)
-            defer {
-                for sentence in sentences { known.formUnion(Sentences.words(sentence)) }
-                known.formUnion(Sentences.words(article.title ?? ""))
-            }
+        for (index, (article, lead)) in zip(articles, leads).enumerated() {
+            defer { known.formUnion(lead.allWords) }
             guard index > 0 else { continue }
             var best: (sentence: String, fresh: Int)?
-            for sentence in sentences {
-                let words = Sentences.words(sentence)
-                guard words.count >= 4 else { continue }
-                let fresh = words.subtracting(known).count
-                if fresh * 2 > words.count, fresh > (best?.fresh ?? 0) { best = (sentence, fresh) }
+            for sentence in lead.sentences where sentence.words.count >= 4 {
+                let fresh = sentence.words.filter { !known.contains($0) }.count
+                if fresh * 2 > sentence.words.count, fresh > (best?.fresh ?? 0) { best = (sentence.text, fresh) }
             }
             if let best { result.append(Digest.Addition(source: article.source ?? "unknown source", sentence: best.sentence)) }
         }
         return result
     }
 
-    /// Events by the names they lead with (lowercased), for related events.
+    /// Events by the names they lead with (lowercased), for related events. A name that leads
+    /// more than `commonName` events in the window says nothing about how two of them relate
+    /// (a capital, a country in every story) and is left out.
     private func relatedIndex(_ events: [EventSummary]) -> [String: [(id: Int64, headline: String)]] {
         var index: [String: [(id: Int64, headline: String)]] = [:]
         for event in events {
@@ -184,6 +173,8 @@ public struct DigestBuilder: Sendable {
                 index[name.lowercased(), default: []].append((event.id, event.title ?? "Event \(event.id)"))
             }
         }
-        return index
+        return index.filter { $0.value.count <= Self.commonName }
     }
+
+    static let commonName = 25
 }

@@ -1,11 +1,17 @@
 import Foundation
 
-/// Times in digests: ISO 8601 in UTC, to the minute.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Times in digests: ISO 8601 in UTC, to the second.
 enum DigestTime {
     static func iso(_ seconds: Double) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: seconds.rounded(.down)))
+        var time = time_t(seconds.rounded(.down))
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
     /// "2024-06-18 12:05 UTC", for people.
@@ -18,32 +24,142 @@ enum DigestTime {
 /// The JSON form: `{"schema": "wirewatch-digest/1", "generated_at", "since", "until", "events": [...]}`,
 /// each event with `headline`, `sources` (one entry per distinct source), `summary`, `additions`,
 /// `shared_passages`, `names` and `related`. Keys are sorted, so equal digests are equal bytes.
+/// Written directly (a digest of ten thousand events is tens of megabytes).
 public enum DigestJSON {
     public static func render(_ digest: Digest) -> [UInt8] {
-        let events: [[String: Any]] = digest.events.map { event in
-            [
-                "id": event.id, "headline": event.headline, "first_seen": DigestTime.iso(event.firstSeen),
-                "last_seen": DigestTime.iso(event.lastSeen), "importance": (event.importance * 1000).rounded() / 1000,
-                "articles": event.articleCount, "new_sources": event.newSources,
-                "sources": event.sources.map { source -> [String: Any] in
-                    [
-                        "name": source.name, "first_seen": DigestTime.iso(source.firstSeen), "url": source.url ?? NSNull(),
-                        "article_id": source.articleID, "copy_of": source.copyOf.map { $0 as Any } ?? NSNull(),
-                    ]
-                },
-                "summary": event.summary,
-                "additions": event.additions.map { ["source": $0.source, "sentence": $0.sentence] },
-                "shared_passages": event.sharedPassages.map { ["text": $0.text, "article_ids": $0.articleIDs] as [String: Any] },
-                "names": event.names,
-                "related": event.related.map { ["id": $0.id, "headline": $0.headline, "shared_names": $0.sharedNames] as [String: Any] },
-            ]
+        let out = JSONWriter()
+        out.object {
+            out.key("events")
+            out.array(digest.events) { event in
+                out.object {
+                    out.key("additions")
+                    out.array(event.additions) { addition in
+                        out.object {
+                            out.field("sentence", addition.sentence)
+                            out.field("source", addition.source)
+                        }
+                    }
+                    out.field("articles", event.articleCount)
+                    out.field("first_seen", DigestTime.iso(event.firstSeen))
+                    out.field("headline", event.headline)
+                    out.field("id", Int(event.id))
+                    out.key("importance")
+                    out.raw(String(format: "%.3f", event.importance))
+                    out.field("last_seen", DigestTime.iso(event.lastSeen))
+                    out.key("names")
+                    out.array(event.names) { out.string($0) }
+                    out.field("new_sources", event.newSources)
+                    out.key("related")
+                    out.array(event.related) { related in
+                        out.object {
+                            out.field("headline", related.headline)
+                            out.field("id", Int(related.id))
+                            out.key("shared_names")
+                            out.array(related.sharedNames) { out.string($0) }
+                        }
+                    }
+                    out.key("shared_passages")
+                    out.array(event.sharedPassages) { passage in
+                        out.object {
+                            out.key("article_ids")
+                            out.array(passage.articleIDs) { out.raw(String($0)) }
+                            out.field("text", passage.text)
+                        }
+                    }
+                    out.key("sources")
+                    out.array(event.sources) { source in
+                        out.object {
+                            out.field("article_id", Int(source.articleID))
+                            out.key("copy_of")
+                            if let copy = source.copyOf { out.raw(String(copy)) } else { out.raw("null") }
+                            out.field("first_seen", DigestTime.iso(source.firstSeen))
+                            out.field("name", source.name)
+                            out.key("url")
+                            if let url = source.url { out.string(url) } else { out.raw("null") }
+                        }
+                    }
+                    out.key("summary")
+                    out.array(event.summary) { out.string($0) }
+                }
+            }
+            out.field("generated_at", DigestTime.iso(digest.generatedAt))
+            out.field("schema", Digest.schema)
+            out.field("since", DigestTime.iso(digest.since))
+            out.field("until", DigestTime.iso(digest.until))
         }
-        let object: [String: Any] = [
-            "schema": Digest.schema, "generated_at": DigestTime.iso(digest.generatedAt), "since": DigestTime.iso(digest.since),
-            "until": DigestTime.iso(digest.until), "events": events,
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return Array(data) + [0x0A]
+        out.bytes.append(0x0A)
+        return out.bytes
+    }
+}
+
+/// A minimal streaming JSON writer: objects, arrays, strings (escaped), raw numbers.
+final class JSONWriter {
+    var bytes: [UInt8] = []
+    private var needsComma = false
+
+    init() { bytes.reserveCapacity(1 << 16) }
+
+    func object(_ body: () -> Void) {
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+        body()
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    func array<T>(_ items: [T], _ body: (T) -> Void) {
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+        for item in items {
+            if needsComma { bytes.append(UInt8(ascii: ",")) }
+            needsComma = false
+            body(item)
+            needsComma = true
+        }
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    func key(_ name: String) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = false
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    func field(_ name: String, _ value: String) {
+        key(name)
+        string(value)
+    }
+
+    func field(_ name: String, _ value: Int) {
+        key(name)
+        raw(String(value))
+    }
+
+    func raw(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+        needsComma = true
+    }
+
+    func string(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
     }
 }
 

@@ -2,88 +2,182 @@ import Foundation
 import WirewatchCore
 
 /// Sentences and content words of short texts (article leads), for choosing summary sentences.
-/// Cheap on purpose: a digest reads the leads of hundreds of thousands of articles.
+/// Byte-level on purpose: a digest reads the leads of hundreds of thousands of articles.
 enum Sentences {
     /// Words after which a full stop does not end a sentence.
-    static let abbreviations: Set<String> = [
-        "dr", "mr", "mrs", "ms", "prof", "st", "nr", "no", "bzw", "ca", "vgl", "etc", "inc", "ltd", "jr", "sr", "vs",
-        "gen", "col", "lt", "sen", "rep", "gov", "abs", "art", "bd", "hr", "fr", "mio", "mrd", "jan", "feb", "mar", "apr",
-        "jun", "jul", "aug", "sep", "sept", "oct", "okt", "nov", "dec", "dez",
-    ]
+    static let abbreviations: Set<[UInt8]> = Set(
+        [
+            "dr", "mr", "mrs", "ms", "prof", "st", "nr", "no", "bzw", "ca", "vgl", "etc", "inc", "ltd", "jr", "sr", "vs",
+            "gen", "col", "lt", "sen", "rep", "gov", "abs", "art", "bd", "hr", "fr", "mio", "mrd", "jan", "feb", "mar", "apr",
+            "jun", "jul", "aug", "sep", "sept", "oct", "okt", "nov", "dec", "dez",
+        ].map { Array($0.utf8) })
 
-    /// The complete sentences of a text (a last one cut off without its full stop is dropped).
-    static func split(_ text: String) -> [String] {
-        var sentences: [String] = []
-        var current = ""
-        var word = ""
-        let characters = Array(text)
+    /// Bytes that close a quotation or bracket after a sentence's end: " ' ) and the UTF-8 tails
+    /// of » « “ ” ‘ ’.
+    static func isClosing(_ bytes: [UInt8], _ index: Int) -> Int {
+        guard index < bytes.count else { return 0 }
+        let byte = bytes[index]
+        if byte == 0x22 || byte == 0x27 || byte == 0x29 { return 1 }
+        if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xBB || bytes[index + 1] == 0xAB { return 2 }
+        if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, (0x98...0x9D).contains(bytes[index + 2]) { return 3 }
+        return 0
+    }
+
+    @inline(__always) static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte >= 0x80
+    }
+
+    @inline(__always) static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+
+    /// Whether what starts at `index` can open a sentence: an upper-case letter, a digit, an
+    /// opening quotation mark or bracket, or a non-ASCII letter (Ä, Ö, Ü, ...).
+    @inline(__always) static func opensSentence(_ bytes: [UInt8], _ index: Int) -> Bool {
+        guard index < bytes.count else { return true }
+        let byte = bytes[index]
+        return (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x22 || byte == 0x28 || byte >= 0xC2
+    }
+
+    /// The complete sentences of a text, as byte ranges (a last one cut off without its full
+    /// stop is dropped; paragraphs end sentences).
+    static func split(_ bytes: [UInt8]) -> [Range<Int>] {
+        var sentences: [Range<Int>] = []
+        var start = 0
+        var wordStart = 0
         var index = 0
-        func finish() {
-            let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.count >= 20 { sentences.append(trimmed) }
-            current = ""
+        func finish(_ end: Int) {
+            var low = start
+            var high = end
+            while low < high && isSpace(bytes[low]) { low += 1 }
+            while high > low && isSpace(bytes[high - 1]) { high -= 1 }
+            if high - low >= 20 { sentences.append(low..<high) }
+            start = end
         }
-        while index < characters.count {
-            let character = characters[index]
-            if character == "\n" {
-                if index + 1 < characters.count, characters[index + 1] == "\n" {
-                    finish()
-                    word = ""
-                    index += 1
-                    continue
-                }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A, index + 1 < bytes.count, bytes[index + 1] == 0x0A {
+                finish(index)
+                index += 2
+                wordStart = index
+                continue
             }
-            current.append(character)
-            if character == "." || character == "!" || character == "?" {
-                // Closing quotes and brackets stay with the sentence.
-                while index + 1 < characters.count, "\"'»«“”‘’)".contains(characters[index + 1]) {
-                    index += 1
-                    current.append(characters[index])
-                }
-                let next = index + 1 < characters.count ? characters[index + 1] : " "
-                let after = index + 2 < characters.count ? characters[index + 2] : "A"
-                let lower = word.lowercased()
+            if byte == 0x2E || byte == 0x21 || byte == 0x3F {
+                let word = bytes[wordStart..<index]
+                var end = index + 1
+                while case let width = isClosing(bytes, end), width > 0 { end += width }
+                let followedBySpace = end >= bytes.count || isSpace(bytes[end])
+                var next = end
+                while next < bytes.count && isSpace(bytes[next]) { next += 1 }
                 let isAbbreviation =
-                    character == "."
-                    && (abbreviations.contains(lower) || word.count == 1 || (!word.isEmpty && word.allSatisfy(\.isNumber)))
-                if next.isWhitespace && !isAbbreviation && (after.isUppercase || after.isNumber || "\"»„“‘(".contains(after)) {
-                    finish()
+                    byte == 0x2E
+                    && (word.count == 1 || (!word.isEmpty && word.allSatisfy { $0 >= 0x30 && $0 <= 0x39 })
+                        || (word.count <= 4 && abbreviations.contains(word.map { $0 | 0x20 })))
+                // The end of the text, or a space and what can open the next sentence.
+                if !isAbbreviation && followedBySpace && (next >= bytes.count || opensSentence(bytes, next)) {
+                    finish(end)
                 }
-                word = ""
-            } else if character.isLetter || character.isNumber {
-                word.append(character)
-            } else {
-                word = ""
+                index = end
+                wordStart = index
+                continue
             }
+            if !isWordByte(byte) { wordStart = index + 1 }
             index += 1
         }
-        // What is left ends a sentence only with its own full stop.
-        let rest = current.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let last = rest.last, ".!?\"»“”".contains(last), rest.count >= 20 { sentences.append(rest) }
+        // What is left without its full stop (a lead cut off mid-sentence) is dropped.
         return sentences
     }
 
-    static let stopWords = Set(StopWords.english + StopWords.german)
+    static let stopWords: Set<UInt64> = Set((StopWords.english + StopWords.german).map { hash(Array($0.utf8)[...]) })
 
-    /// The content words of a text: lowercase, three letters or more, no stopwords.
-    static func words(_ text: String) -> Set<String> {
-        var result = Set<String>()
-        var word = ""
-        for character in text.lowercased() {
-            if character.isLetter || character.isNumber {
-                word.append(character)
-            } else {
-                if word.count >= 3 && !stopWords.contains(word) { result.insert(word) }
-                word = ""
-            }
+    /// A word's hash, ASCII letters folded to lower case.
+    @inline(__always) static func hash(_ word: ArraySlice<UInt8>) -> UInt64 {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in word {
+            let folded = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            value = (value ^ UInt64(folded)) &* 0x0000_0100_0000_01B3
         }
-        if word.count >= 3 && !stopWords.contains(word) { result.insert(word) }
+        return value
+    }
+
+    /// The content words of some bytes: hashes of words of three bytes or more that are not
+    /// stopwords, sorted, without repeats.
+    static func words(_ bytes: ArraySlice<UInt8>) -> [UInt64] {
+        var result: [UInt64] = []
+        var start = bytes.startIndex
+        var index = bytes.startIndex
+        while index <= bytes.endIndex {
+            if index == bytes.endIndex || !isWordByte(bytes[index]) {
+                if index - start >= 3 {
+                    let value = hash(bytes[start..<index])
+                    if !stopWords.contains(value) { result.append(value) }
+                }
+                start = index + 1
+            }
+            index += 1
+        }
+        result.sort()
+        var unique = 0
+        for value in result where unique == 0 || result[unique - 1] != value {
+            result[unique] = value
+            unique += 1
+        }
+        result.removeLast(result.count - unique)
         return result
     }
 
-    /// How alike two word sets are (Jaccard).
-    static func overlap(_ a: Set<String>, _ b: Set<String>) -> Double {
+    static func words(_ text: String) -> [UInt64] { words(Array(text.utf8)[...]) }
+
+    /// How alike two sorted word lists are (Jaccard).
+    static func overlap(_ a: [UInt64], _ b: [UInt64]) -> Double {
         guard !a.isEmpty || !b.isEmpty else { return 1 }
-        return Double(a.intersection(b).count) / Double(a.union(b).count)
+        var i = 0
+        var j = 0
+        var shared = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] {
+                shared += 1
+                i += 1
+                j += 1
+            } else if a[i] < b[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return Double(shared) / Double(a.count + b.count - shared)
+    }
+
+    /// The share of the smaller word list found in the other.
+    static func containment(_ a: [UInt64], _ b: [UInt64]) -> Double {
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        let jaccard = overlap(a, b)
+        // shared = J (|a| + |b|) / (1 + J)
+        let shared = jaccard * Double(a.count + b.count) / (1 + jaccard)
+        return shared / Double(min(a.count, b.count))
+    }
+
+    /// An article's lead, read once: its sentences with their words, and its title's words.
+    struct Lead {
+        var sentences: [(text: String, words: [UInt64])]
+        var titleWords: [UInt64]
+        /// Every word of title and sentences, sorted, without repeats.
+        var allWords: [UInt64]
+
+        init(title: String?, lead: String, maximumSentences: Int = 6) {
+            let bytes = Array(lead.utf8)
+            sentences = split(bytes).prefix(maximumSentences).map { range in
+                (String(decoding: bytes[range], as: UTF8.self), words(bytes[range]))
+            }
+            titleWords = words(title ?? "")
+            var all = titleWords
+            for sentence in sentences { all += sentence.words }
+            all.sort()
+            var unique = 0
+            for value in all where unique == 0 || all[unique - 1] != value {
+                all[unique] = value
+                unique += 1
+            }
+            all.removeLast(all.count - unique)
+            allWords = all
+        }
     }
 }

@@ -15,7 +15,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wirewatch-bench",
         abstract: "Wirewatch benchmarks.",
-        subcommands: [IngestBenchmark.self, ParseThroughput.self, ExtractionQuality.self, DedupQuality.self, DedupBenchmark.self, AnalysisCost.self, EngineMemory.self, ControlLoadBenchmark.self, Fuzz.self],
+        subcommands: [IngestBenchmark.self, ParseThroughput.self, ExtractionQuality.self, DedupQuality.self, DedupBenchmark.self, AnalysisCost.self, EngineMemory.self, ControlLoadBenchmark.self, DigestBenchmark.self, Fuzz.self],
         defaultSubcommand: IngestBenchmark.self)
 }
 

@@ -42,7 +42,11 @@ struct SyntheticNews {
         var remaining: Int
     }
 
-    init(seed: UInt64, perDay: Double = 20_000) {
+    /// Articles per event: 1 to `eventLength`, uniformly (6.5 on average by default).
+    let eventLength: Int
+
+    init(seed: UInt64, perDay: Double = 20_000, eventLength: Int = 12) {
+        self.eventLength = eventLength
         random = SplitMix64(seed: seed)
         self.perDay = perDay
         let syllables = [
@@ -86,7 +90,7 @@ struct SyntheticNews {
             id: eventCounter, names: (0..<3).map { _ in people[uniform(people.count)] },
             place: places[uniform(places.count)], terms: (0..<8).map { _ in vocabulary[500 + uniform(20_000)] },
             numbers: (0..<3).map { _ in String(10 + uniform(5000)) }, german: german, agency: nil,
-            remaining: 1 + uniform(12))
+            remaining: 1 + uniform(eventLength))
     }
 
     private mutating func sentence(_ event: Event) -> String {

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import WirewatchCore
+import WirewatchDigest
+import WirewatchStore
+
+/// Digest generation on a large store: synthetic news through the same pipeline as `analyze`
+/// (about 20 articles an event), then a digest of everything, timed from the store to the files.
+struct DigestBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "digest", abstract: "Digest generation (read, build, render, write) for 10,000 events and 200,000 articles.")
+
+    @Option(help: "Articles in the store.")
+    var articles: Int = 200_000
+
+    @Option(help: "Articles per event at most (the average is about half).")
+    var eventLength: Int = 39
+
+    @Option(help: "Timed runs; the median is reported.")
+    var runs: Int = 5
+
+    @Option(help: "Folder for the database and the digests.")
+    var workdir: String = "/var/tmp"
+
+    func run() throws {
+        print("machine: \(IngestBenchmark.machineDescription())")
+        let base = workdir + "/wirewatch-digest-bench-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let store = try Store(path: base + "/state.sqlite", mode: .batch)
+        let analyzers = AnalyzerPool()
+        let (engine, _) = try store.restore(configuration: DedupConfiguration(), analyzer: analyzers.analyzer(0))
+        var generator = SyntheticNews(seed: 11, eventLength: eventLength)
+        var first = Double.infinity
+        var last = -Double.infinity
+        let started = Date()
+        var produced = 0
+        while produced < articles {
+            let batch = (0..<min(2560, articles - produced)).map { _ in generator.next() }
+            first = min(first, batch.first!.arrival)
+            last = max(last, batch.last!.arrival)
+            let chunks = stride(from: 0, to: batch.count, by: 256).map { Array(batch[$0..<min(batch.count, $0 + 256)]) }
+            try ArticleIntake.pipeline(chunks) { chunk in
+                ArticleIntake.concurrently(chunk, analyzers: analyzers) { item, analyzer in
+                    ArticleIntake.evaluate(Array(item.text.utf8), fileName: item.name, maximumSize: 10 << 20, analyzer: analyzer)
+                }
+            } commit: { chunk, outcomes in
+                _ = try store.record(DedupBenchmark.records(chunk, outcomes), engine: engine)
+            }
+            produced += batch.count
+        }
+        print(String(format: "store: %d articles in %.0f s", produced, Date().timeIntervalSince(started)))
+        var timings: [Double] = []
+        var summary = ""
+        for run in 0..<runs {
+            let folder = base + "/digests-\(run)"
+            let t0 = Date()
+            let material = try store.digestMaterial(since: first, until: last + 1)
+            let digest = DigestBuilder().build(material, since: first, until: last + 1, now: last + 1)
+            try DigestWriter(folder: folder).write(digest, now: last + 1)
+            timings.append(Date().timeIntervalSince(t0))
+            let articleCount = material.articles.values.reduce(0) { $0 + $1.count }
+            summary = "\(digest.events.count) events, \(articleCount) articles"
+        }
+        timings.sort()
+        print(String(format: "digest (read, build, Markdown + JSON + HTML, write) of %@: median %.2f s over %d runs (target < 2 s)", summary, timings[timings.count / 2], runs))
+        try store.close()
+    }
+}
