@@ -22,19 +22,24 @@ struct DigestBenchmark: ParsableCommand {
     @Option(help: "Folder for the database and the digests.")
     var workdir: String = "/var/tmp"
 
+    @Option(help: "Keep the generated store here, and reuse it when it exists (for profiling).")
+    var database: String?
+
     func run() throws {
         print("machine: \(IngestBenchmark.machineDescription())")
         let base = workdir + "/wirewatch-digest-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: base) }
-        let store = try Store(path: base + "/state.sqlite", mode: .batch)
+        let path = database ?? base + "/state.sqlite"
+        let reuse = database.map { FileManager.default.fileExists(atPath: $0) } ?? false
+        let store = try Store(path: path, mode: .batch)
         let analyzers = AnalyzerPool()
         let (engine, _) = try store.restore(configuration: DedupConfiguration(), analyzer: analyzers.analyzer(0))
         var generator = SyntheticNews(seed: 11, eventLength: eventLength)
-        var first = Double.infinity
-        var last = -Double.infinity
+        var first = reuse ? 0 : Double.infinity
+        var last = reuse ? 4e9 : -Double.infinity
         let started = Date()
-        var produced = 0
+        var produced = reuse ? articles : 0
         while produced < articles {
             let batch = (0..<min(2560, articles - produced)).map { _ in generator.next() }
             first = min(first, batch.first!.arrival)
@@ -56,11 +61,14 @@ struct DigestBenchmark: ParsableCommand {
             let folder = base + "/digests-\(run)"
             let t0 = Date()
             let material = try store.digestMaterial(since: first, until: last + 1)
+            let t1 = Date()
             let digest = DigestBuilder().build(material, since: first, until: last + 1, now: last + 1)
+            let t2 = Date()
             try DigestWriter(folder: folder).write(digest, now: last + 1)
             timings.append(Date().timeIntervalSince(t0))
             let articleCount = material.articles.values.reduce(0) { $0 + $1.count }
             summary = "\(digest.events.count) events, \(articleCount) articles"
+            print(String(format: "  run %d: read %.2f s, build %.2f s, render and write %.2f s", run + 1, t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), Date().timeIntervalSince(t2)))
         }
         timings.sort()
         print(String(format: "digest (read, build, Markdown + JSON + HTML, write) of %@: median %.2f s over %d runs (target < 2 s)", summary, timings[timings.count / 2], runs))
