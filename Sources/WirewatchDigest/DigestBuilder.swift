@@ -62,19 +62,26 @@ public struct DigestBuilder: Sendable {
         let leads = read.map { Sentences.Lead(title: $0.title, lead: $0.lead) }
         let summary = summarize(leads, title: event.title)
         // Agency copy: passages shared between the event's articles, each once, with who shares it.
-        var shared: [String: Set<Int64>] = [:]
-        var order: [String] = []
+        var slots = WordCounts()
+        var order: [(text: String, articles: [Int64])] = []
         for passage in passages {
-            if shared[passage.text] == nil { order.append(passage.text) }
-            shared[passage.text, default: []].formUnion([passage.articleID, passage.otherArticleID])
+            let key = Sentences.hash(Array(passage.text.utf8)[...])
+            if !slots.contains(key) {
+                slots.add(key, Int32(order.count + 1))
+                order.append((passage.text, []))
+            }
+            let index = Int(slots[key]) - 1
+            for id in [passage.articleID, passage.otherArticleID] where !order[index].articles.contains(id) {
+                order[index].articles.append(id)
+            }
         }
         // What a later source adds is its own: not agency copy another source has too.
-        let passageWords = order.prefix(50).map { Sentences.words($0) }
+        let passageWords = order.prefix(50).map { Sentences.words($0.text) }
         let additions = self.additions(read, leads, summary: summary).filter { addition in
             let words = Sentences.words(addition.sentence)
             return !passageWords.contains { Sentences.containment(words, $0) >= 0.8 }
         }
-        let sharedPassages = order.prefix(10).map { Digest.SharedPassage(text: $0, articleIDs: shared[$0]!.sorted()) }
+        let sharedPassages = order.prefix(10).map { Digest.SharedPassage(text: $0.text, articleIDs: $0.articles.sorted()) }
         // Importance: distinct sources, how recent, how much it grew within the window.
         let newSources = listed.filter { $0.firstSeen >= since && $0.firstSeen <= until }.count
         let span = max(3600, until - since)
@@ -102,13 +109,13 @@ public struct DigestBuilder: Sendable {
     /// those that read as headlines (a title that is a long sentence with a full stop is a lead
     /// taken for a title, and comes last).
     func headline(_ articles: [DigestMaterial.Article], _ leads: [Sentences.Lead], fallback: String?) -> String? {
-        var frequency: [UInt64: Int] = [:]
-        for lead in leads { for word in lead.allWords { frequency[word, default: 0] += 1 } }
+        var frequency = WordCounts()
+        for lead in leads { for word in lead.allWords { frequency.add(word) } }
         var best: (title: String, score: Double)?
         for title in articles.compactMap(\.title) + [fallback].compactMap({ $0 }) where !title.isEmpty {
             let words = Sentences.words(title)
             guard !words.isEmpty else { continue }
-            var score = words.reduce(0.0) { $0 + Double(frequency[$1] ?? 0) } / Double(words.count).squareRoot()
+            var score = words.reduce(0.0) { $0 + Double(frequency[$1]) } / Double(words.count).squareRoot()
             if title.hasSuffix(".") || title.utf8.count > 130 { score *= 0.5 }
             if best == nil || score > best!.score { best = (title, score) }
         }
@@ -118,14 +125,15 @@ public struct DigestBuilder: Sendable {
     /// The sentences most central to the event (sharing the words its articles share most),
     /// earlier ones preferred, none repeating another.
     func summarize(_ leads: [Sentences.Lead], title: String?) -> [String] {
-        var frequency: [UInt64: Int] = [:]
-        for lead in leads { for word in lead.allWords { frequency[word, default: 0] += 1 } }
-        let titleWords = Set(Sentences.words(title ?? ""))
+        var frequency = WordCounts()
+        for lead in leads { for word in lead.allWords { frequency.add(word) } }
+        var titleWords = WordCounts(capacity: 16)
+        for word in Sentences.words(title ?? "") { titleWords.add(word) }
         var candidates: [(score: Double, article: Int, position: Int)] = []
         for (article, lead) in leads.enumerated() {
             for (position, sentence) in lead.sentences.enumerated() where sentence.words.count >= 4 {
                 var score = 0.0
-                for word in sentence.words { score += Double(frequency[word] ?? 0) + (titleWords.contains(word) ? 1 : 0) }
+                for word in sentence.words { score += Double(frequency[word]) + (titleWords.contains(word) ? 1 : 0) }
                 score /= Double(sentence.words.count).squareRoot()
                 // Leads come first in news: the first sentences weigh more.
                 score *= 1 / (1 + 0.15 * Double(position))
@@ -148,10 +156,11 @@ public struct DigestBuilder: Sendable {
     /// For each source after the first, the sentence of its first original article with the most
     /// words no earlier source and no summary sentence used, when most of its words are new.
     func additions(_ articles: [DigestMaterial.Article], _ leads: [Sentences.Lead], summary: [String]) -> [Digest.Addition] {
-        var known = Set(summary.flatMap { Sentences.words($0) })
+        var known = WordCounts()
+        for sentence in summary { for word in Sentences.words(sentence) { known.add(word) } }
         var result: [Digest.Addition] = []
         for (index, (article, lead)) in zip(articles, leads).enumerated() {
-            defer { known.formUnion(lead.allWords) }
+            defer { for word in lead.allWords { known.add(word) } }
             guard index > 0 else { continue }
             var best: (sentence: String, fresh: Int)?
             for sentence in lead.sentences where sentence.words.count >= 4 {

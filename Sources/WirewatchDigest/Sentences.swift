@@ -86,7 +86,11 @@ enum Sentences {
         return sentences
     }
 
-    static let stopWords: Set<UInt64> = Set((StopWords.english + StopWords.german).map { hash(Array($0.utf8)[...]) })
+    static let stopWords: WordCounts = {
+        var set = WordCounts(capacity: 1024)
+        for word in StopWords.english + StopWords.german { set.add(hash(Array(word.utf8)[...])) }
+        return set
+    }()
 
     /// A word's hash, ASCII letters folded to lower case.
     @inline(__always) static func hash(_ word: ArraySlice<UInt8>) -> UInt64 {
@@ -179,5 +183,48 @@ enum Sentences {
             all.removeLast(all.count - unique)
             allWords = all
         }
+    }
+}
+
+/// Counts per 64-bit word hash in an open-addressing table (a `Dictionary` hashes every key
+/// with SipHash, which dominated building a digest of ten thousand events).
+struct WordCounts {
+    private var keys: [UInt64]
+    private var counts: [Int32]
+    private var mask: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 256) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        keys = [UInt64](repeating: 0, count: size)
+        counts = [Int32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    @inline(__always) private func slot(_ key: UInt64) -> Int {
+        var index = Int(truncatingIfNeeded: (key ^ (key >> 29)) &* 0xBF58_476D_1CE4_E5B9 >> 32) & mask
+        while counts[index] != 0 && keys[index] != key { index = (index + 1) & mask }
+        return index
+    }
+
+    mutating func add(_ key: UInt64, _ amount: Int32 = 1) {
+        if (count + 1) * 2 > keys.count { grow() }
+        let index = slot(key)
+        if counts[index] == 0 {
+            keys[index] = key
+            count += 1
+        }
+        counts[index] += amount
+    }
+
+    subscript(_ key: UInt64) -> Int32 { counts[slot(key)] }
+
+    func contains(_ key: UInt64) -> Bool { counts[slot(key)] != 0 }
+
+    private mutating func grow() {
+        let old = zip(keys, counts).filter { $0.1 != 0 }
+        self = WordCounts(capacity: keys.count)
+        for (key, value) in old { add(key, value) }
     }
 }

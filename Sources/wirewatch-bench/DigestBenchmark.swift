@@ -34,7 +34,8 @@ struct DigestBenchmark: ParsableCommand {
         let reuse = database.map { FileManager.default.fileExists(atPath: $0) } ?? false
         let store = try Store(path: path, mode: .batch)
         let analyzers = AnalyzerPool()
-        let (engine, _) = try store.restore(configuration: DedupConfiguration(), analyzer: analyzers.analyzer(0))
+        // A store that is reused needs no engine (nothing is added to it).
+        let engine = reuse ? DedupEngine() : try store.restore(configuration: DedupConfiguration(), analyzer: analyzers.analyzer(0)).0
         var generator = SyntheticNews(seed: 11, eventLength: eventLength)
         var first = reuse ? 0 : Double.infinity
         var last = reuse ? 4e9 : -Double.infinity
