@@ -19,14 +19,23 @@ public struct DigestBuilder: Sendable {
 
     public func build(_ material: DigestMaterial, since: Double, until: Double, now: Double) -> Digest {
         let nameIndex = relatedIndex(material.events)
-        var events: [Digest.Event] = []
-        events.reserveCapacity(material.events.count)
-        for event in material.events {
-            let articles = material.articles[event.id] ?? []
-            guard articles.contains(where: { $0.firstSeen >= since && $0.firstSeen <= until }) else { continue }
-            events.append(describe(event, articles: articles, sources: material.sources[event.id] ?? [],
-                passages: material.passages[event.id] ?? [], since: since, until: until, related: nameIndex))
+        // Events are described independently: in slices, on every core.
+        let slices = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, material.events.count / 64))
+        let results = SliceResults(count: slices)
+        DispatchQueue.concurrentPerform(iterations: slices) { slice in
+            var described: [Digest.Event] = []
+            for index in stride(from: slice, to: material.events.count, by: slices) {
+                let event = material.events[index]
+                let articles = material.articles[event.id] ?? []
+                guard articles.contains(where: { $0.firstSeen >= since && $0.firstSeen <= until }) else { continue }
+                described.append(
+                    describe(
+                        event, articles: articles, sources: material.sources[event.id] ?? [],
+                        passages: material.passages[event.id] ?? [], since: since, until: until, related: nameIndex))
+            }
+            results.set(slice, described)
         }
+        var events = results.all
         events.sort { $0.importance != $1.importance ? $0.importance > $1.importance : $0.id < $1.id }
         if events.count > maximumEvents { events.removeLast(events.count - maximumEvents) }
         return Digest(generatedAt: now, since: since, until: until, events: events)
@@ -186,4 +195,20 @@ public struct DigestBuilder: Sendable {
     }
 
     static let commonName = 25
+}
+
+/// Per-slice results of a parallel loop, each slot written by one iteration.
+private final class SliceResults: @unchecked Sendable {
+    private var slots: [[Digest.Event]]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+
+    func set(_ index: Int, _ events: [Digest.Event]) {
+        lock.lock()
+        slots[index] = events
+        lock.unlock()
+    }
+
+    var all: [Digest.Event] { slots.flatMap { $0 } }
 }

@@ -45,7 +45,7 @@ public struct DigestMaterial: Sendable {
 }
 
 extension Store {
-    /// Characters of each article's body read for a digest.
+    /// Bytes of each article's body kept as its lead and read for a digest.
     public static let leadCharacters = 700
 
     /// Events with an article that arrived in `since...until`, with their material.
@@ -65,7 +65,7 @@ extension Store {
                     db,
                     sql: """
                         SELECT a.id, a.event_id, a.title, a.source, a.source_key, a.url, a.first_seen, a.decision,
-                               coalesce(a.duplicate_of, a.near_duplicate_of) AS copy_of, substr(a.body, 1, ?) AS lead,
+                               coalesce(a.duplicate_of, a.near_duplicate_of) AS copy_of, coalesce(a.lead, substr(a.body, 1, ?)) AS lead,
                                (SELECT original_name FROM ingested_file f WHERE f.article_id = a.id ORDER BY f.id LIMIT 1) AS file
                         FROM article a WHERE a.event_id BETWEEN ? AND ? AND a.first_seen <= ? ORDER BY a.event_id, a.first_seen, a.id
                         """,

@@ -164,7 +164,21 @@ public final class Store: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v4: article leads for digests") { db in
+            // The beginning of each body, in the row itself: a digest reads it for every article
+            // of its window without reading whole bodies. Older rows fall back to the body.
+            try db.execute(sql: "ALTER TABLE article ADD COLUMN lead TEXT")
+        }
         return migrator
+    }
+
+    /// The first `Store.leadCharacters` bytes of a body, cut where a character begins.
+    static func lead(of body: String) -> String {
+        let utf8 = Array(body.utf8)
+        guard utf8.count > Self.leadCharacters else { return body }
+        var end = Self.leadCharacters
+        while end > 0 && utf8[end] & 0xC0 == 0x80 { end -= 1 }
+        return String(decoding: utf8[..<end], as: UTF8.self)
     }
 
     /// Sections as JSON, without repeating the body's text: `[{"heading": ..., "lead": true,
@@ -255,8 +269,8 @@ public final class Store: Sendable {
                     sql: """
                         INSERT INTO article (id, content_hash, size, encoding, raw_text, first_seen, title, source,
                             published, published_at, language, author, url, format, body, sections, rules, body_key,
-                            source_key, event_id, duplicate_of, near_duplicate_of, decision, evidence)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            source_key, event_id, duplicate_of, near_duplicate_of, decision, evidence, lead)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 ).execute(arguments: [
                     articleID, file.contentHash.hex, file.size, article?.encoding ?? file.text.encoding.rawValue,
@@ -265,6 +279,7 @@ public final class Store: Sendable {
                     article?.author, article?.url, article?.format.rawValue, file.columns?.body,
                     file.columns?.sections, file.columns?.rules, file.profile?.bodyKey, file.sourceKey, decision?.eventID, decision?.duplicateOf,
                     decision?.nearDuplicateOf, decision?.kind.rawValue, decision.map { EvidenceJSON.encode($0.evidence) },
+                    file.columns.map { Self.lead(of: $0.body) },
                 ])
                 if let decision {
                     try Self.writeEvent(of: decision, in: db)
