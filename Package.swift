@@ -97,7 +97,8 @@ let package = Package(
         ),
         .testTarget(name: "WirewatchControlTests", dependencies: ["WirewatchControl"], swiftSettings: strictSettings),
         .testTarget(
-            name: "WirewatchDigestTests", dependencies: ["WirewatchDigest", "WirewatchStore", "WirewatchCore"],
+            name: "WirewatchDigestTests",
+            dependencies: ["WirewatchDigest", "WirewatchStore", "WirewatchCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",

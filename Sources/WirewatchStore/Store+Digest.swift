@@ -65,14 +65,17 @@ extension Store {
                     db,
                     sql: """
                         SELECT a.id, a.event_id, a.title, a.source, a.source_key, a.url, a.first_seen, a.decision,
-                               coalesce(a.duplicate_of, a.near_duplicate_of) AS copy_of, coalesce(a.lead, substr(a.body, 1, ?)) AS lead,
+                               coalesce(a.duplicate_of, a.near_duplicate_of) AS copy_of, l.lead AS lead,
                                (SELECT original_name FROM ingested_file f WHERE f.article_id = a.id ORDER BY f.id LIMIT 1) AS file
-                        FROM article a WHERE a.event_id BETWEEN ? AND ? AND a.first_seen <= ? ORDER BY a.event_id, a.first_seen, a.id
+                        FROM article a INDEXED BY article_digest LEFT JOIN article_lead l ON l.article_id = a.id
+                        WHERE a.event_id BETWEEN ? AND ? AND a.first_seen <= ? ORDER BY a.event_id, a.first_seen, a.id
                         """,
-                    arguments: [Self.leadCharacters, first, last, until])
+                    arguments: [first, last, until])
+                var missingLeads: [Int64] = []
                 while let row = try rows.next() {
                     let event: Int64 = row["event_id"]
                     guard wanted.contains(event) else { continue }
+                    if (row["lead"] as String?) == nil { missingLeads.append(row["id"]) }
                     articles[event, default: []].append(
                         DigestMaterial.Article(
                             id: row["id"], eventID: event, title: row["title"],
@@ -80,6 +83,26 @@ extension Store {
                             firstSeen: row["first_seen"],
                             decision: (row["decision"] as String?).flatMap(DedupDecision.Kind.init(rawValue:)),
                             copyOf: row["copy_of"], lead: row["lead"] ?? ""))
+                }
+                // Articles stored before leads were kept: the beginning of their body.
+                if !missingLeads.isEmpty {
+                    var leads: [Int64: String] = [:]
+                    for chunk in stride(from: 0, to: missingLeads.count, by: 500).map({ missingLeads[$0..<min(missingLeads.count, $0 + 500)] }) {
+                        let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                        for row in try Row.fetchAll(
+                            db, sql: "SELECT id, substr(body, 1, ?) AS lead FROM article WHERE id IN (\(marks))",
+                            arguments: StatementArguments([Self.leadCharacters] + Array(chunk)))
+                        {
+                            leads[row["id"]] = row["lead"]
+                        }
+                    }
+                    for (event, list) in articles {
+                        articles[event] = list.map { article in
+                            var article = article
+                            if article.lead.isEmpty, let lead = leads[article.id] { article.lead = lead }
+                            return article
+                        }
+                    }
                 }
                 var sources: [Int64: [EventSource]] = [:]
                 let sourceRows = try Row.fetchCursor(

@@ -164,10 +164,17 @@ public final class Store: Sendable {
                     );
                     """)
         }
-        migrator.registerMigration("v4: article leads for digests") { db in
-            // The beginning of each body, in the row itself: a digest reads it for every article
-            // of its window without reading whole bodies. Older rows fall back to the body.
-            try db.execute(sql: "ALTER TABLE article ADD COLUMN lead TEXT")
+        migrator.registerMigration("v4: article leads and a digest index") { db in
+            // A digest reads, for every article of its window, a few columns and the beginning of
+            // its body. The body sits in overflow pages before the columns added later, so rows
+            // are not read at all: the columns come from a covering index, the lead from a small
+            // table of its own. Older articles fall back to their body.
+            try db.execute(
+                sql: """
+                    CREATE TABLE article_lead (article_id INTEGER PRIMARY KEY REFERENCES article(id), lead TEXT NOT NULL);
+                    CREATE INDEX article_digest ON article(event_id, first_seen, id, decision, duplicate_of,
+                        near_duplicate_of, title, source, source_key, url);
+                    """)
         }
         return migrator
     }
@@ -269,8 +276,8 @@ public final class Store: Sendable {
                     sql: """
                         INSERT INTO article (id, content_hash, size, encoding, raw_text, first_seen, title, source,
                             published, published_at, language, author, url, format, body, sections, rules, body_key,
-                            source_key, event_id, duplicate_of, near_duplicate_of, decision, evidence, lead)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            source_key, event_id, duplicate_of, near_duplicate_of, decision, evidence)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 ).execute(arguments: [
                     articleID, file.contentHash.hex, file.size, article?.encoding ?? file.text.encoding.rawValue,
@@ -279,8 +286,11 @@ public final class Store: Sendable {
                     article?.author, article?.url, article?.format.rawValue, file.columns?.body,
                     file.columns?.sections, file.columns?.rules, file.profile?.bodyKey, file.sourceKey, decision?.eventID, decision?.duplicateOf,
                     decision?.nearDuplicateOf, decision?.kind.rawValue, decision.map { EvidenceJSON.encode($0.evidence) },
-                    file.columns.map { Self.lead(of: $0.body) },
                 ])
+                if let columns = file.columns {
+                    try db.cachedStatement(sql: "INSERT INTO article_lead (article_id, lead) VALUES (?, ?)")
+                        .execute(arguments: [articleID, Self.lead(of: columns.body)])
+                }
                 if let decision {
                     try Self.writeEvent(of: decision, in: db)
                     decided(decision)

@@ -1,7 +1,8 @@
 import Foundation
+import GRDB
 import Testing
 import WirewatchCore
-import WirewatchStore
+@testable import WirewatchStore
 @testable import WirewatchDigest
 
 /// Digests from a real store: the five seeds make one event with five sources, a summary that
@@ -59,6 +60,18 @@ struct DigestBuilderTests {
         #expect(event.sharedPassages.contains { $0.articleIDs.contains(3) && $0.articleIDs.contains(5) })
         #expect(event.sharedPassages.contains { $0.text.contains("Vertiefung der Beziehungen zwischen Nordkorea und Russland") })
         #expect(event.names.contains { $0.contains("Putin") })
+    }
+
+    @Test func articlesStoredBeforeLeadsWereKeptAreSummarisedFromTheirBodies() throws {
+        let (store, folder) = try Self.seededStore()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let before = DigestBuilder().build(
+            try store.digestMaterial(since: 1_718_690_000, until: 1_718_800_000), since: 1_718_690_000, until: 1_718_800_000, now: 0)
+        try store.pool.write { try $0.execute(sql: "DELETE FROM article_lead") }
+        let after = DigestBuilder().build(
+            try store.digestMaterial(since: 1_718_690_000, until: 1_718_800_000), since: 1_718_690_000, until: 1_718_800_000, now: 0)
+        #expect(after.events.first?.summary.isEmpty == false)
+        #expect(after.events.first?.summary == before.events.first?.summary)
     }
 
     @Test func aWindowWithoutArticlesGivesAnEmptyDigest() throws {
