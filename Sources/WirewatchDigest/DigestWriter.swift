@@ -56,15 +56,19 @@ public struct DigestWriter: Sendable {
             stem = Self.stem(digest) + "-\(suffix)"
             suffix += 1
         }
-        for format in formats {
-            let bytes: [UInt8]
-            switch format {
-            case .markdown: bytes = Array(DigestMarkdown.render(digest).utf8)
-            case .json: bytes = DigestJSON.render(digest)
-            case .html: bytes = Array(DigestHTML.render(digest).utf8)
+        // The formats are rendered side by side, then written one after the other.
+        let rendered = Rendered(count: formats.count)
+        let formats = self.formats
+        DispatchQueue.concurrentPerform(iterations: formats.count) { index in
+            switch formats[index] {
+            case .markdown: rendered.set(index, Array(DigestMarkdown.render(digest).utf8))
+            case .json: rendered.set(index, DigestJSON.render(digest))
+            case .html: rendered.set(index, Array(DigestHTML.render(digest).utf8))
             }
+        }
+        for (index, format) in formats.enumerated() {
             let path = folder + "/" + stem + "." + format.rawValue
-            try Self.writeAtomically(bytes, to: path)
+            try Self.writeAtomically(rendered.get(index), to: path)
             written.append(path)
         }
         applyRetention(now: now)
@@ -126,5 +130,25 @@ public struct DigestWriter: Sendable {
             fsync(folder)
             close(folder)
         }
+    }
+}
+
+/// Rendered files, each slot written by one thread.
+private final class Rendered: @unchecked Sendable {
+    private var slots: [[UInt8]]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+
+    func set(_ index: Int, _ bytes: [UInt8]) {
+        lock.lock()
+        slots[index] = bytes
+        lock.unlock()
+    }
+
+    func get(_ index: Int) -> [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots[index]
     }
 }

@@ -45,6 +45,9 @@ public struct DigestMaterial: Sendable {
 }
 
 extension Store {
+    /// Passages read per event for a digest, at most (it shows ten).
+    public static let passagesPerEvent = 60
+
     /// Bytes of each article's body kept as its lead and read for a digest.
     public static let leadCharacters = 700
 
@@ -66,7 +69,8 @@ extension Store {
                     sql: """
                         SELECT a.id, a.event_id, a.title, a.source, a.source_key, a.url, a.first_seen, a.decision,
                                coalesce(a.duplicate_of, a.near_duplicate_of) AS copy_of, l.lead AS lead,
-                               (SELECT original_name FROM ingested_file f WHERE f.article_id = a.id ORDER BY f.id LIMIT 1) AS file
+                               CASE WHEN a.source IS NULL THEN
+                                   (SELECT original_name FROM ingested_file f WHERE f.article_id = a.id ORDER BY f.id LIMIT 1) END AS file
                         FROM article a INDEXED BY article_digest LEFT JOIN article_lead l ON l.article_id = a.id
                         WHERE a.event_id BETWEEN ? AND ? AND a.first_seen <= ? ORDER BY a.event_id, a.first_seen, a.id
                         """,
@@ -115,20 +119,32 @@ extension Store {
                     sources[event, default: []].append(
                         EventSource(source: row["source"], firstArticleID: row["first_article_id"], firstSeen: row["first_seen"]))
                 }
+                // Passages between two articles of the same event: the pairs are checked here, from
+                // the articles already read (joining article rows would read their bodies).
+                var eventOf: [Int64: Int64] = [:]
+                var lowest = Int64.max
+                var highest = Int64.min
+                for (event, list) in articles {
+                    for article in list {
+                        eventOf[article.id] = event
+                        lowest = min(lowest, article.id)
+                        highest = max(highest, article.id)
+                    }
+                }
                 var passages: [Int64: [DigestMaterial.Passage]] = [:]
-                let passageRows = try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT a.event_id, p.article_id, p.other_article_id, p.text
-                        FROM shared_passage p JOIN article a ON a.id = p.article_id JOIN article o ON o.id = p.other_article_id
-                        WHERE a.event_id BETWEEN ? AND ? AND o.event_id = a.event_id ORDER BY p.rowid
-                        """,
-                    arguments: [first, last])
-                while let row = try passageRows.next() {
-                    let event: Int64 = row["event_id"]
-                    guard wanted.contains(event) else { continue }
-                    passages[event, default: []].append(
-                        DigestMaterial.Passage(articleID: row["article_id"], otherArticleID: row["other_article_id"], text: row["text"]))
+                if lowest <= highest {
+                    let passageRows = try Row.fetchCursor(
+                        db,
+                        sql: "SELECT article_id, other_article_id, text FROM shared_passage WHERE article_id BETWEEN ? AND ? ORDER BY rowid",
+                        arguments: [lowest, highest])
+                    while let row = try passageRows.next() {
+                        let articleID: Int64 = row[0]
+                        let otherID: Int64 = row[1]
+                        guard let event = eventOf[articleID], eventOf[otherID] == event,
+                            passages[event, default: []].count < Self.passagesPerEvent
+                        else { continue }
+                        passages[event, default: []].append(DigestMaterial.Passage(articleID: articleID, otherArticleID: otherID, text: row[2]))
+                    }
                 }
                 return DigestMaterial(events: events, articles: articles, sources: sources, passages: passages)
             }

@@ -25,6 +25,9 @@ struct DigestBenchmark: ParsableCommand {
     @Option(help: "Keep the generated store here, and reuse it when it exists (for profiling).")
     var database: String?
 
+    @Option(help: "The event similarity used while filling the store: the synthetic events are loosely written, so a low one groups them as generated (about 10,000 events).")
+    var eventSimilarity: Double = 0.12
+
     func run() throws {
         print("machine: \(IngestBenchmark.machineDescription())")
         let base = workdir + "/wirewatch-digest-bench-\(UUID().uuidString)"
@@ -35,7 +38,9 @@ struct DigestBenchmark: ParsableCommand {
         let store = try Store(path: path, mode: .batch)
         let analyzers = AnalyzerPool()
         // A store that is reused needs no engine (nothing is added to it).
-        let engine = reuse ? DedupEngine() : try store.restore(configuration: DedupConfiguration(), analyzer: analyzers.analyzer(0)).0
+        var dedup = DedupConfiguration()
+        dedup.eventSimilarity = eventSimilarity
+        let engine = reuse ? DedupEngine() : try store.restore(configuration: dedup, analyzer: analyzers.analyzer(0)).0
         var generator = SyntheticNews(seed: 11, eventLength: eventLength)
         var first = reuse ? 0 : Double.infinity
         var last = reuse ? 4e9 : -Double.infinity
