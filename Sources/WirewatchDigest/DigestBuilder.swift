@@ -19,36 +19,45 @@ public struct DigestBuilder: Sendable {
 
     public func build(_ material: DigestMaterial, since: Double, until: Double, now: Double) -> Digest {
         let nameIndex = relatedIndex(material.events)
+        // Ranked first (cheap), so that only the events the digest keeps are described.
+        var ranked: [(event: EventSummary, sources: [Digest.Source], importance: Double, newSources: Int)] = []
+        for event in material.events {
+            let articles = material.articles[event.id] ?? []
+            guard articles.contains(where: { $0.firstSeen >= since && $0.firstSeen <= until }) else { continue }
+            let listed = listedSources(articles, material.sources[event.id] ?? [])
+            let (importance, newSources) = Self.importance(event, listed, since: since, until: until)
+            ranked.append((event, listed, importance, newSources))
+        }
+        ranked.sort { $0.importance != $1.importance ? $0.importance > $1.importance : $0.event.id < $1.event.id }
+        if ranked.count > maximumEvents { ranked.removeLast(ranked.count - maximumEvents) }
+        let kept = ranked
         // Events are described independently: in slices, on every core.
-        let slices = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, material.events.count / 64))
-        let results = SliceResults(count: slices)
+        let slices = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, kept.count / 64))
+        let results = ParallelSlots<[(Int, Digest.Event)]>(count: slices, empty: [])
         DispatchQueue.concurrentPerform(iterations: slices) { slice in
-            var described: [Digest.Event] = []
-            for index in stride(from: slice, to: material.events.count, by: slices) {
-                let event = material.events[index]
-                let articles = material.articles[event.id] ?? []
-                guard articles.contains(where: { $0.firstSeen >= since && $0.firstSeen <= until }) else { continue }
+            var described: [(Int, Digest.Event)] = []
+            for index in stride(from: slice, to: kept.count, by: slices) {
+                let entry = kept[index]
                 described.append(
-                    describe(
-                        event, articles: articles, sources: material.sources[event.id] ?? [],
-                        passages: material.passages[event.id] ?? [], since: since, until: until, related: nameIndex))
+                    (
+                        index,
+                        describe(
+                            entry.event, articles: material.articles[entry.event.id] ?? [], listed: entry.sources,
+                            importance: entry.importance, newSources: entry.newSources,
+                            passages: material.passages[entry.event.id] ?? [], related: nameIndex)
+                    ))
             }
             results.set(slice, described)
         }
-        var events = results.all
-        events.sort { $0.importance != $1.importance ? $0.importance > $1.importance : $0.id < $1.id }
-        if events.count > maximumEvents { events.removeLast(events.count - maximumEvents) }
+        let events = results.values.flatMap { $0 }.sorted { $0.0 < $1.0 }.map(\.1)
         return Digest(generatedAt: now, since: since, until: until, events: events)
     }
 
     // MARK: One event
 
-    private func describe(
-        _ event: EventSummary, articles: [DigestMaterial.Article], sources: [EventSource], passages: [DigestMaterial.Passage],
-        since: Double, until: Double, related: [String: [(id: Int64, headline: String)]]
-    ) -> Digest.Event {
+    /// Sources in the order they joined, each with its first article there, each name once.
+    private func listedSources(_ articles: [DigestMaterial.Article], _ sources: [EventSource]) -> [Digest.Source] {
         let byID = Dictionary(articles.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        // Sources in the order they joined, each with its first article there.
         var listed: [Digest.Source] = []
         var seenSources = Set<String>()
         for source in sources {
@@ -60,6 +69,22 @@ public struct DigestBuilder: Sendable {
                     name: name, firstSeen: source.firstSeen, url: article?.url, articleID: source.firstArticleID,
                     copyOf: article?.copyOf))
         }
+        return listed
+    }
+
+    /// Distinct sources, how recent, how much it grew within the window; and the sources new in it.
+    static func importance(_ event: EventSummary, _ listed: [Digest.Source], since: Double, until: Double) -> (Double, Int) {
+        let newSources = listed.filter { $0.firstSeen >= since && $0.firstSeen <= until }.count
+        let span = max(3600, until - since)
+        let recency = max(0, 1 - (until - event.lastSeen) / span)
+        let growth = listed.isEmpty ? 0 : Double(newSources) / Double(listed.count)
+        return (2 * log2(1 + Double(listed.count)) + recency + growth, newSources)
+    }
+
+    private func describe(
+        _ event: EventSummary, articles: [DigestMaterial.Article], listed: [Digest.Source], importance: Double, newSources: Int,
+        passages: [DigestMaterial.Passage], related: [String: [(id: Int64, headline: String)]]
+    ) -> Digest.Event {
         // Originals only (copies collapse into what they copy), the first of each source first.
         let originals = articles.filter { $0.copyOf == nil }
         var read: [DigestMaterial.Article] = []
@@ -91,12 +116,6 @@ public struct DigestBuilder: Sendable {
             return !passageWords.contains { Sentences.containment(words, $0) >= 0.8 }
         }
         let sharedPassages = order.prefix(10).map { Digest.SharedPassage(text: $0.text, articleIDs: $0.articles.sorted()) }
-        // Importance: distinct sources, how recent, how much it grew within the window.
-        let newSources = listed.filter { $0.firstSeen >= since && $0.firstSeen <= until }.count
-        let span = max(3600, until - since)
-        let recency = max(0, 1 - (until - event.lastSeen) / span)
-        let growth = listed.isEmpty ? 0 : Double(newSources) / Double(listed.count)
-        let importance = 2 * log2(1 + Double(listed.count)) + recency + growth
         var relatedEvents: [Int64: (headline: String, names: [String])] = [:]
         for name in event.topNames.prefix(6) {
             for other in related[name.lowercased()] ?? [] where other.id != event.id {
@@ -195,20 +214,4 @@ public struct DigestBuilder: Sendable {
     }
 
     static let commonName = 25
-}
-
-/// Per-slice results of a parallel loop, each slot written by one iteration.
-private final class SliceResults: @unchecked Sendable {
-    private var slots: [[Digest.Event]]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: [], count: count) }
-
-    func set(_ index: Int, _ events: [Digest.Event]) {
-        lock.lock()
-        slots[index] = events
-        lock.unlock()
-    }
-
-    var all: [Digest.Event] { slots.flatMap { $0 } }
 }

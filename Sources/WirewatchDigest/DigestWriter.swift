@@ -57,7 +57,7 @@ public struct DigestWriter: Sendable {
             suffix += 1
         }
         // The formats are rendered side by side, then written one after the other.
-        let rendered = Rendered(count: formats.count)
+        let rendered = ParallelSlots<[UInt8]>(count: formats.count, empty: [])
         let formats = self.formats
         DispatchQueue.concurrentPerform(iterations: formats.count) { index in
             switch formats[index] {
@@ -66,9 +66,9 @@ public struct DigestWriter: Sendable {
             case .html: rendered.set(index, Array(DigestHTML.render(digest).utf8))
             }
         }
-        for (index, format) in formats.enumerated() {
+        for (format, bytes) in zip(formats, rendered.values) {
             let path = folder + "/" + stem + "." + format.rawValue
-            try Self.writeAtomically(rendered.get(index), to: path)
+            try Self.writeAtomically(bytes, to: path)
             written.append(path)
         }
         applyRetention(now: now)
@@ -133,22 +133,22 @@ public struct DigestWriter: Sendable {
     }
 }
 
-/// Rendered files, each slot written by one thread.
-private final class Rendered: @unchecked Sendable {
-    private var slots: [[UInt8]]
+/// One slot per iteration of a parallel loop, each written by its own iteration and read after.
+final class ParallelSlots<Value>: @unchecked Sendable {
+    private var slots: [Value]
     private let lock = NSLock()
 
-    init(count: Int) { slots = Array(repeating: [], count: count) }
+    init(count: Int, empty: Value) { slots = Array(repeating: empty, count: count) }
 
-    func set(_ index: Int, _ bytes: [UInt8]) {
+    func set(_ index: Int, _ value: Value) {
         lock.lock()
-        slots[index] = bytes
+        slots[index] = value
         lock.unlock()
     }
 
-    func get(_ index: Int) -> [UInt8] {
+    var values: [Value] {
         lock.lock()
         defer { lock.unlock() }
-        return slots[index]
+        return slots
     }
 }

@@ -118,6 +118,12 @@ enum Sentences {
             }
             index += 1
         }
+        return sortedUnique(result)
+    }
+
+    /// The values sorted, each once.
+    static func sortedUnique(_ values: [UInt64]) -> [UInt64] {
+        var result = values
         result.sort()
         var unique = 0
         for value in result where unique == 0 || result[unique - 1] != value {
@@ -172,16 +178,7 @@ enum Sentences {
                 (String(decoding: bytes[range], as: UTF8.self), words(bytes[range]))
             }
             titleWords = words(title ?? "")
-            var all = titleWords
-            for sentence in sentences { all += sentence.words }
-            all.sort()
-            var unique = 0
-            for value in all where unique == 0 || all[unique - 1] != value {
-                all[unique] = value
-                unique += 1
-            }
-            all.removeLast(all.count - unique)
-            allWords = all
+            allWords = sortedUnique(titleWords + sentences.flatMap(\.words))
         }
     }
 }

@@ -90,26 +90,12 @@ public struct ArticleListing: Sendable, Equatable {
 extension Store {
     /// Events matching the query, most recently active first.
     public func events(matching query: EventQuery) throws(StoreError) -> Page<EventSummary> {
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        if let since = query.since {
-            conditions.append("last_seen >= ?")
-            arguments.append(since)
-        }
-        if let until = query.until {
-            conditions.append("first_seen <= ?")
-            arguments.append(until)
-        }
-        if query.minimumSources > 0 {
-            conditions.append("source_count >= ?")
-            arguments.append(query.minimumSources)
-        }
-        for word in Self.words(query.text) {
-            conditions.append("(title LIKE ? ESCAPE '\\' OR top_names LIKE ? ESCAPE '\\')")
-            arguments.append(word)
-            arguments.append(word)
-        }
-        let condition = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+        var filter = Filter()
+        filter.add("last_seen >= ?", ifPresent: query.since)
+        filter.add("first_seen <= ?", ifPresent: query.until)
+        filter.add("source_count >= ?", ifPresent: query.minimumSources > 0 ? query.minimumSources : nil)
+        for word in Self.words(query.text) { filter.add("(title LIKE ? ESCAPE '\\' OR top_names LIKE ? ESCAPE '\\')", word, word) }
+        let (condition, arguments) = (filter.sql, filter.arguments)
         do {
             return try pool.read { db in
                 let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE \(condition)", arguments: StatementArguments(arguments)) ?? 0
@@ -126,25 +112,12 @@ extension Store {
 
     /// Articles matching the query, newest first.
     public func articles(matching query: ArticleQuery) throws(StoreError) -> Page<ArticleListing> {
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        if let since = query.since {
-            conditions.append("a.first_seen >= ?")
-            arguments.append(since)
-        }
-        if let until = query.until {
-            conditions.append("a.first_seen <= ?")
-            arguments.append(until)
-        }
-        if let event = query.eventID {
-            conditions.append("a.event_id = ?")
-            arguments.append(event)
-        }
-        for word in Self.words(query.text) {
-            conditions.append("a.title LIKE ? ESCAPE '\\'")
-            arguments.append(word)
-        }
-        let condition = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+        var filter = Filter()
+        filter.add("a.first_seen >= ?", ifPresent: query.since)
+        filter.add("a.first_seen <= ?", ifPresent: query.until)
+        filter.add("a.event_id = ?", ifPresent: query.eventID)
+        for word in Self.words(query.text) { filter.add("a.title LIKE ? ESCAPE '\\'", word) }
+        let (condition, arguments) = (filter.sql, filter.arguments)
         do {
             return try pool.read { db in
                 let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM article a WHERE \(condition)", arguments: StatementArguments(arguments)) ?? 0
@@ -170,6 +143,25 @@ extension Store {
         } catch {
             throw StoreError(operation: "list articles", path: path, underlying: error)
         }
+    }
+
+    /// A `WHERE` clause built from optional conditions, each with its arguments.
+    struct Filter {
+        private var conditions: [String] = []
+        private(set) var arguments: [any DatabaseValueConvertible] = []
+
+        /// Adds `condition` when `value` is there.
+        mutating func add(_ condition: String, ifPresent value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            add(condition, value)
+        }
+
+        mutating func add(_ condition: String, _ values: any DatabaseValueConvertible...) {
+            conditions.append(condition)
+            arguments += values
+        }
+
+        var sql: String { conditions.isEmpty ? "1" : conditions.joined(separator: " AND ") }
     }
 
     /// The `LIKE` patterns of a free-text query: one per word, `%` and `_` taken literally.

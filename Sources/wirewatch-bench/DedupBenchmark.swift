@@ -120,6 +120,19 @@ struct DedupBenchmark: ParsableCommand {
         return Run(seconds: seconds, evaluateSeconds: evaluateSeconds, commitSeconds: commitSeconds, kinds: kinds, events: events.count)
     }
 
+    /// Articles through `analyze`'s pipeline, 256 at a time: parsed and analysed on all cores
+    /// one chunk ahead of deciding and committing the previous one.
+    static func ingest(_ batch: [SyntheticNews.Item], store: Store, engine: DedupEngine, analyzers: AnalyzerPool) throws {
+        let chunks = stride(from: 0, to: batch.count, by: 256).map { Array(batch[$0..<min(batch.count, $0 + 256)]) }
+        try ArticleIntake.pipeline(chunks) { chunk in
+            ArticleIntake.concurrently(chunk, analyzers: analyzers) { item, analyzer in
+                ArticleIntake.evaluate(Array(item.text.utf8), fileName: item.name, maximumSize: 10 << 20, analyzer: analyzer)
+            }
+        } commit: { chunk, outcomes in
+            _ = try store.record(records(chunk, outcomes), engine: engine)
+        }
+    }
+
     static func records(_ chunk: [SyntheticNews.Item], _ outcomes: [ArticleIntake.Outcome]) -> [IngestionRecord] {
         var random = SplitMix64(seed: UInt64(chunk.first?.arrival ?? 0))
         return zip(chunk, outcomes).map { item, outcome in
@@ -228,15 +241,8 @@ struct DedupBenchmark: ParsableCommand {
             while done < windowArticles {
                 // Ten chunks generated at a time: the benchmark's own text stays out of the RSS.
                 let batch = (0..<min(2560, windowArticles - done)).map { _ in generator.next() }
-                let chunks = stride(from: 0, to: batch.count, by: 256).map { Array(batch[$0..<min(batch.count, $0 + 256)]) }
                 let started = Date()
-                try ArticleIntake.pipeline(chunks) { chunk in
-                    ArticleIntake.concurrently(chunk, analyzers: analyzers) { item, analyzer in
-                        ArticleIntake.evaluate(Array(item.text.utf8), fileName: item.name, maximumSize: 10 << 20, analyzer: analyzer)
-                    }
-                } commit: { chunk, outcomes in
-                    _ = try store.record(Self.records(chunk, outcomes), engine: engine)
-                }
+                try Self.ingest(batch, store: store, engine: engine, analyzers: analyzers)
                 seconds += Date().timeIntervalSince(started)
                 done += batch.count
             }

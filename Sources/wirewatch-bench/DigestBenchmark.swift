@@ -50,14 +50,7 @@ struct DigestBenchmark: ParsableCommand {
             let batch = (0..<min(2560, articles - produced)).map { _ in generator.next() }
             first = min(first, batch.first!.arrival)
             last = max(last, batch.last!.arrival)
-            let chunks = stride(from: 0, to: batch.count, by: 256).map { Array(batch[$0..<min(batch.count, $0 + 256)]) }
-            try ArticleIntake.pipeline(chunks) { chunk in
-                ArticleIntake.concurrently(chunk, analyzers: analyzers) { item, analyzer in
-                    ArticleIntake.evaluate(Array(item.text.utf8), fileName: item.name, maximumSize: 10 << 20, analyzer: analyzer)
-                }
-            } commit: { chunk, outcomes in
-                _ = try store.record(DedupBenchmark.records(chunk, outcomes), engine: engine)
-            }
+            try DedupBenchmark.ingest(batch, store: store, engine: engine, analyzers: analyzers)
             produced += batch.count
         }
         print(String(format: "store: %d articles in %.0f s", produced, Date().timeIntervalSince(started)))

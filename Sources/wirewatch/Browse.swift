@@ -21,15 +21,9 @@ struct ListFilters: ParsableArguments {
 
     /// The interface's parameters: ages become absolute times.
     func parameters(now: Date = Date()) throws -> [String: JSONValue] {
-        var parameters: [String: JSONValue] = ["limit": .number(Double(limit)), "offset": .number(Double(offset))]
-        for (name, value) in [("since", since), ("until", until)] {
-            guard let value else { continue }
-            guard let time = TimeArgument.absolute(value, now: now) else {
-                fail("wirewatch: --\(name) \(value): give an ISO 8601 date or time (2024-06-18, 2024-06-18T12:00Z) or an age (24h, 7d, 30m)")
-                throw ExitCode(2)
-            }
-            parameters[name] = .string(time)
-        }
+        var parameters = try TimeArgument.parameters(since: since, until: until, now: now)
+        parameters["limit"] = .number(Double(limit))
+        parameters["offset"] = .number(Double(offset))
         if let query { parameters["query"] = .string(query) }
         return parameters
     }
@@ -45,6 +39,21 @@ enum TimeArgument {
             return formatter.string(from: now.addingTimeInterval(-amount * unit))
         }
         return text.first?.isNumber == true && text.contains("-") ? text : nil
+    }
+
+    /// `since` and `until` as the interface's parameters (ages made absolute); exits with 2,
+    /// saying what is accepted, when one is neither form.
+    static func parameters(since: String?, until: String?, now: Date) throws -> [String: JSONValue] {
+        var parameters: [String: JSONValue] = [:]
+        for (name, value) in [("since", since), ("until", until)] {
+            guard let value else { continue }
+            guard let time = absolute(value, now: now) else {
+                fail("wirewatch: --\(name) \(value): give an ISO 8601 date or time (2024-06-18, 2024-06-18T12:00Z) or an age (24h, 7d, 30m)")
+                throw ExitCode(2)
+            }
+            parameters[name] = .string(time)
+        }
+        return parameters
     }
 }
 
@@ -313,15 +322,7 @@ struct DigestCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        var parameters: [String: JSONValue] = [:]
-        for (name, value) in [("since", since), ("until", until)] {
-            guard let value else { continue }
-            guard let time = TimeArgument.absolute(value, now: Date()) else {
-                fail("wirewatch: --\(name) \(value): give an ISO 8601 date or time or an age (24h, 7d)")
-                throw ExitCode(2)
-            }
-            parameters[name] = .string(time)
-        }
+        let parameters = try TimeArgument.parameters(since: since, until: until, now: Date())
         let reply = try connection.call(WirewatchInterface.Method.buildDigest, .object(parameters))
         try check(reply)
         if json {

@@ -3,11 +3,13 @@ import Testing
 import WirewatchCore
 
 /// Main-text extraction against 181 real news pages with gold text (`../shared/eval/extraction`,
-/// scrapinghub's article-extraction-benchmark). Skipped when the data set is not beside the repo.
+/// scrapinghub's article-extraction-benchmark), in `$WIREWATCH_SHARED` (set by `make test`) or
+/// beside the repo. Skipped when the data set is in neither.
 struct ExtractionQualityTests {
     static let folder: String = {
         let repository = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
-        return repository + "/../shared/eval/extraction"
+        let shared = ProcessInfo.processInfo.environment["WIREWATCH_SHARED"] ?? repository + "/../shared"
+        return shared + "/eval/extraction"
     }()
 
     static var available: Bool { FileManager.default.fileExists(atPath: folder + "/ground-truth.json") }

@@ -186,10 +186,11 @@ public final class DedupEngine {
     private func exactDuplicate(
         of key: String, olderBodyKey: (String) -> (articleID: Int64, eventID: Int64)?
     ) -> (Int64, Int64)? {
-        if let slot = bodyKeys[TermHash.hash(key, space: 0)], let article = recentArticle(slot) {
+        let hash = TermHash.hash(key, space: 0)
+        if let slot = bodyKeys[hash], let article = recentArticle(slot) {
             return (article.id, article.eventID)
         }
-        if storedBodies.mightContain(TermHash.hash(key, space: 0)), let older = olderBodyKey(key) {
+        if storedBodies.mightContain(hash), let older = olderBodyKey(key) {
             return (older.articleID, older.eventID)
         }
         return nil

@@ -46,7 +46,7 @@ struct ControlQueries {
 
     func getEvent(_ parameters: JSONValue) throws(Failure) -> VarlinkReply {
         guard let id = try Self.integer(parameters, "id", minimum: 1) else { throw .invalid("id", "an event id is required") }
-        do {
+        return try reading {
             guard let event = try store.event(id: Int64(id)) else { throw Failure.notFound("event", String(id)) }
             let sources = try store.sources(ofEvent: Int64(id))
             let articles = try store.articles(matching: ArticleQuery(eventID: Int64(id), limit: Self.maximumLimit))
@@ -63,10 +63,6 @@ struct ControlQueries {
                     // Oldest first, as an event's story unfolds.
                     "articles": .array(articles.items.reversed().map(Self.article)),
                 ]))
-        } catch let failure as Failure {
-            throw failure
-        } catch {
-            throw .store(error)
         }
     }
 
@@ -85,7 +81,7 @@ struct ControlQueries {
 
     func getArticle(_ parameters: JSONValue) throws(Failure) -> VarlinkReply {
         guard let id = try Self.integer(parameters, "id", minimum: 1) else { throw .invalid("id", "an article id is required") }
-        do {
+        return try reading {
             guard let stored = try store.article(id: Int64(id)) else { throw Failure.notFound("article", String(id)) }
             let decision = try store.decision(ofArticle: Int64(id))
             let fileName = try store.fileName(ofArticle: Int64(id))
@@ -108,10 +104,6 @@ struct ControlQueries {
                         "evidence": Self.optional(decision?.evidenceJSON),
                     ])
                 ]))
-        } catch let failure as Failure {
-            throw failure
-        } catch {
-            throw .store(error)
         }
     }
 
@@ -127,6 +119,18 @@ struct ControlQueries {
         do {
             let explanation = try Explanation(sides[0], sides[1], store: store, configuration: configuration, analyzer: ArticleAnalyzer())
             return VarlinkReply(parameters: .object(["explanation": explanation.json]))
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    /// Runs store reads: a ``Failure`` thrown inside stays as it is, any other error becomes an
+    /// `InternalError`.
+    private func reading(_ body: () throws -> VarlinkReply) throws(Failure) -> VarlinkReply {
+        do {
+            return try body()
+        } catch let failure as Failure {
+            throw failure
         } catch {
             throw .store(error)
         }

@@ -32,13 +32,13 @@ struct DaemonControlHandler: ControlHandler {
             }
         case WirewatchInterface.Method.getStatus:
             guard mayRead(peer) else {
-                return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
+                return Self.denied(call.method)
             }
             return VarlinkReply(parameters: .object(["status": status()]))
         case WirewatchInterface.Method.listEvents, WirewatchInterface.Method.getEvent, WirewatchInterface.Method.listArticles,
             WirewatchInterface.Method.getArticle, WirewatchInterface.Method.explain:
             guard mayRead(peer) else {
-                return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
+                return Self.denied(call.method)
             }
             guard let store = daemon.store else {
                 return .failure(WirewatchInterface.Error.internalError, .object(["reason": "the store is not open yet"]))
@@ -58,7 +58,7 @@ struct DaemonControlHandler: ControlHandler {
             }
         case WirewatchInterface.Method.pause, WirewatchInterface.Method.resume, WirewatchInterface.Method.rescan:
             guard mayChange(peer) else {
-                return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
+                return Self.denied(call.method)
             }
             switch call.method {
             case WirewatchInterface.Method.pause:
@@ -71,7 +71,7 @@ struct DaemonControlHandler: ControlHandler {
             return VarlinkReply(parameters: .object(["state": .string(daemon.currentState.rawValue)]))
         case WirewatchInterface.Method.buildDigest:
             guard mayChange(peer) else {
-                return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
+                return Self.denied(call.method)
             }
             do {
                 let since = try ControlQueries.time(call.parameters, "since")
@@ -93,7 +93,7 @@ struct DaemonControlHandler: ControlHandler {
             }
         case WirewatchInterface.Method.retry:
             guard mayChange(peer) else {
-                return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
+                return Self.denied(call.method)
             }
             guard let file = call.parameters["file"]?.stringValue else {
                 return .failure(
@@ -114,7 +114,7 @@ struct DaemonControlHandler: ControlHandler {
             }
         case WirewatchInterface.Method.reload:
             guard mayChange(peer) else {
-                return .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(call.method)]))
+                return Self.denied(call.method)
             }
             switch daemon.reload() {
             case .applied(let source, let warnings):
@@ -139,7 +139,7 @@ struct DaemonControlHandler: ControlHandler {
     /// The current state for a new follower: the status, then the most recently active events.
     func follow(from peer: PeerCredentials) -> [VarlinkReply] {
         guard mayRead(peer) else {
-            return [.failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(WirewatchInterface.Method.follow)]))]
+            return [Self.denied(WirewatchInterface.Method.follow)]
         }
         var replies = [VarlinkReply(parameters: .object(["change": .object(["kind": "status", "status": status()])]), continues: true)]
         if let store = daemon.store, let recent = try? store.events(matching: EventQuery(limit: 20)) {
@@ -149,6 +149,10 @@ struct DaemonControlHandler: ControlHandler {
             }
         }
         return replies
+    }
+
+    static func denied(_ method: String) -> VarlinkReply {
+        .failure(WirewatchInterface.Error.permissionDenied, .object(["method": .string(method)]))
     }
 
     /// Changing methods: root, the daemon's own user and members of `control.admin_group`.
