@@ -12,7 +12,10 @@ public struct ConfigurationSource: Sendable, CustomStringConvertible {
 
     /// `--config` when given, else the system file when it exists, else the defaults.
     public init(explicitPath: String?, base: String?, workingDirectory: String = FileManager.default.currentDirectoryPath) {
-        func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : workingDirectory + "/" + path }
+        func absolute(_ path: String) -> String {
+            // `./var` and `a/../b` are shown as the folders they are.
+            ((path.hasPrefix("/") ? path : workingDirectory + "/" + path) as NSString).standardizingPath
+        }
         if let explicitPath {
             path = absolute(explicitPath)
         } else if FileManager.default.fileExists(atPath: Self.systemPath) {
