@@ -176,6 +176,34 @@ public final class Store: Sendable {
                         near_duplicate_of, title, source, source_key, url);
                     """)
         }
+        migrator.registerMigration("v5: alerts") { db in
+            // One row per alert; the unique key makes a rule fire at most once per event and reason,
+            // also across restarts. `pending` holds the sinks that have not taken it yet (bits of
+            // `AlertSinks`), `digested_at` when a digest listed an alert held by quiet hours.
+            try db.execute(
+                sql: """
+                    CREATE TABLE alert (
+                        id INTEGER PRIMARY KEY,
+                        rule TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        event_id INTEGER NOT NULL,
+                        article_id INTEGER,
+                        fired_at REAL NOT NULL,
+                        priority INTEGER NOT NULL,
+                        deferred INTEGER NOT NULL,
+                        message TEXT NOT NULL,
+                        payload TEXT NOT NULL,
+                        pending INTEGER NOT NULL,
+                        digested_at REAL,
+                        UNIQUE (rule, event_id, reason)
+                    );
+                    CREATE INDEX alert_rule_event ON alert(rule, event_id, fired_at);
+                    CREATE INDEX alert_fired ON alert(fired_at);
+                    CREATE INDEX alert_pending ON alert(pending) WHERE pending != 0;
+                    CREATE TABLE alert_state (rule TEXT PRIMARY KEY, data TEXT NOT NULL);
+                    """)
+        }
         return migrator
     }
 
@@ -218,20 +246,31 @@ public final class Store: Sendable {
         public var results: [IngestionResult]
         /// By article id.
         public var decisions: [Int64: DedupDecision]
+        /// The alerts the batch fired, recorded with their ids.
+        public var alerts: [Alert] = []
     }
 
     /// Commits a batch of outcomes in one transaction, deciding each new article with `engine`
     /// (exact or near duplicate, event) in the same transaction, so the store and the engine agree
     /// on every committed article. If the commit fails, the engine has seen articles the store has
     /// not: rebuild it with ``restore(configuration:analyzer:progress:)``.
-    public func record(_ batch: [IngestionRecord], engine: DedupEngine?) throws(StoreError) -> RecordedBatch {
+    public func record(
+        _ batch: [IngestionRecord], engine: DedupEngine?, alerts: AlertJudge? = nil
+    ) throws(StoreError) -> RecordedBatch {
         do {
             return try pool.write { db in
                 var decisions: [Int64: DedupDecision] = [:]
+                var fired: [Alert] = []
                 let results = try batch.map { record in
-                    try Self.record(record, in: db, engine: engine) { decisions[$0.articleID] = $0 }
+                    try Self.record(record, in: db, engine: engine) { decision in
+                        decisions[decision.articleID] = decision
+                        if let alerts, case .accepted(let file) = record {
+                            fired += try Self.judge(decision, of: file, with: alerts, in: db)
+                        }
+                    }
                 }
-                return RecordedBatch(results: results, decisions: decisions)
+                if let alerts { try Self.saveSpikes(alerts.engine.takeChangedSpikes(), in: db) }
+                return RecordedBatch(results: results, decisions: decisions, alerts: fired)
             }
         } catch {
             throw StoreError(operation: "commit \(batch.count) files", path: path, underlying: error)
@@ -239,7 +278,7 @@ public final class Store: Sendable {
     }
 
     private static func record(
-        _ record: IngestionRecord, in db: Database, engine: DedupEngine?, decided: (DedupDecision) -> Void
+        _ record: IngestionRecord, in db: Database, engine: DedupEngine?, decided: (DedupDecision) throws -> Void
     ) throws -> IngestionResult {
         if let disposition = try disposition(of: record.claimID, in: db) {
             return .alreadyRecorded(disposition)
@@ -293,7 +332,7 @@ public final class Store: Sendable {
                 }
                 if let decision {
                     try Self.writeEvent(of: decision, in: db)
-                    decided(decision)
+                    try decided(decision)
                 }
             }
             let duplicateOf: Int64? = existing?["first_file_id"]
