@@ -14,6 +14,7 @@ public enum WirewatchInterface {
         public static let listEvents = "io.wirewatch.ListEvents"
         public static let getEvent = "io.wirewatch.GetEvent"
         public static let listArticles = "io.wirewatch.ListArticles"
+        public static let listAlerts = "io.wirewatch.ListAlerts"
         public static let getArticle = "io.wirewatch.GetArticle"
         public static let explain = "io.wirewatch.Explain"
         public static let pause = "io.wirewatch.Pause"
@@ -149,15 +150,40 @@ public enum WirewatchInterface {
           b: object
         )
 
+        # An alert a rule fired. Times are ISO 8601 in UTC.
+        type Alert (
+          id: int,
+          rule: string,
+          # "watchlist", "new", "breaking", "growth" or "spike".
+          kind: string,
+          # What fired the rule; a rule fires at most once per event and reason ("match", "new",
+          # "breaking", "source:NAME", "spike:WINDOW").
+          reason: string,
+          # The event, or null for a spike (about no single event).
+          event_id: ?int,
+          article_id: ?int,
+          fired_at: string,
+          # syslog priority, 0 (emerg) to 7 (debug).
+          priority: int,
+          # Held by quiet hours for the next digest instead of being sent.
+          held: bool,
+          message: string,
+          # Sinks that have not taken it yet ("jsonl", "journal", "exec", "webhook").
+          pending: []string,
+          # The whole alert as the sinks get it (JSON, schema wirewatch-alert/1).
+          payload: string
+        )
+
         # Something that happened, as Follow streams it.
         type Change (
           # "status" (the first reply: the daemon as it is), "event" (an event as it is now: first the
-          # twenty most recently active, then whenever an article joins or opens one) or "article" (a new
-          # article and its decision).
+          # twenty most recently active, then whenever an article joins or opens one), "article" (a new
+          # article and its decision) or "alert" (an alert just fired).
           kind: string,
           status: ?Status,
           event: ?Event,
-          article: ?Article
+          article: ?Article,
+          alert: ?Alert
         )
 
         # The daemon's state and counts.
@@ -188,6 +214,17 @@ public enum WirewatchInterface {
           offset: ?int
         ) -> (articles: []Article, total: int)
 
+        # Alerts, most recent first. since, until: fired in that span; rule: of this rule; event_id: about
+        # this event; limit (default 50, at most 1000) and offset page through the rest.
+        method ListAlerts(
+          since: ?string,
+          until: ?string,
+          rule: ?string,
+          event_id: ?int,
+          limit: ?int,
+          offset: ?int
+        ) -> (alerts: []Alert, total: int)
+
         # One article with its text and evidence.
         method GetArticle(id: int) -> (article: ArticleDetail)
 
@@ -209,8 +246,8 @@ public enum WirewatchInterface {
         # admin group.
         method Retry(file: string) -> (inbox_path: string)
 
-        # With more: the current state first, then every new article and event change as it happens,
-        # each as a reply with continues. Without more: ExpectedMore.
+        # With more: the current state first, then every new article, event change and alert as it
+        # happens, each as a reply with continues. Without more: ExpectedMore.
         method Follow() -> (change: Change)
 
         # Writes a digest now into the digests folder, in the configured formats. since: by default the
@@ -235,7 +272,6 @@ public enum WirewatchInterface {
 
         # The daemon could not complete the call (the store failed); the reason says how.
         error InternalError (reason: string)
-
         """
 
     /// The standard service interface every Varlink service offers.

@@ -102,6 +102,10 @@ public final class Daemon: Service, @unchecked Sendable {
         } catch {
             throw StartupError("cannot restore the dedup state from \(paths.database): \(error)")
         }
+        let dispatcher = AlertDispatcher(
+            store: store, alertsPath: paths.alerts, settings: { [self] in configuration.alerts }, logger: logger)
+        ingestor.alerts = dispatcher
+        ingestor.liveAlerts = { [self] in configuration.alerts }
         let digests = DigestService(store: store, folder: paths.digests, settings: { [self] in configuration.digest }, logger: logger)
         parts.withLock { $0 = Parts(store: store, watcher: watcher, baseline: baseline, digests: digests) }
         let listener: Int32
@@ -121,6 +125,7 @@ public final class Daemon: Service, @unchecked Sendable {
         let controlThread = ThreadRunner(name: "wirewatch-control") { control.run() }
         let watcherThread = ThreadRunner(name: "wirewatch-watcher") { watcher.run() }
         let digestThread = ThreadRunner(name: "wirewatch-digests") { digests.run() }
+        let alertThreads = dispatcher.start()
         let pipelineThread = ThreadRunner(name: "wirewatch-pipeline") { [self] in
             runPipeline(ingestor, watcher: watcher)
         }
@@ -146,6 +151,8 @@ public final class Daemon: Service, @unchecked Sendable {
         await watcherThread.finished()
         digests.stop()
         await digestThread.finished()
+        dispatcher.stop()
+        for thread in alertThreads { await thread.finished() }
         control.stop()
         await controlThread.finished()
         do {

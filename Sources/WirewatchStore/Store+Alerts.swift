@@ -54,6 +54,33 @@ public struct StoredAlert: Sendable, Equatable {
     public var pending: AlertSinks
     /// When a digest listed it (alerts held by quiet hours).
     public var digestedAt: Double?
+
+    /// An alert just recorded, going to `pending` (none when held by quiet hours).
+    public init(_ alert: Alert, pending: AlertSinks) {
+        self.init(
+            id: alert.id, rule: alert.rule, kind: alert.kind, reason: alert.reason, eventID: alert.eventID, articleID: alert.articleID,
+            firedAt: alert.firedAt, priority: alert.priority, deferred: alert.deferred, message: alert.message, payload: alert.json,
+            pending: alert.deferred ? [] : pending, digestedAt: nil)
+    }
+
+    public init(
+        id: Int64, rule: String, kind: String, reason: String, eventID: Int64, articleID: Int64?, firedAt: Double, priority: Int,
+        deferred: Bool, message: String, payload: String, pending: AlertSinks, digestedAt: Double?
+    ) {
+        self.id = id
+        self.rule = rule
+        self.kind = kind
+        self.reason = reason
+        self.eventID = eventID
+        self.articleID = articleID
+        self.firedAt = firedAt
+        self.priority = priority
+        self.deferred = deferred
+        self.message = message
+        self.payload = payload
+        self.pending = pending
+        self.digestedAt = digestedAt
+    }
 }
 
 /// Filters and a page for listing alerts.
@@ -106,7 +133,7 @@ extension Store {
         var text = article?.title ?? ""
         if let article { text += "\n\n" + article.body }
         let observation = AlertObservation(
-            decision: decision, title: article?.title, source: article?.source ?? file.sourceKey, url: article?.url,
+            decision: decision, title: article?.title, source: article?.source, url: article?.url,
             language: article?.language, text: text, time: file.arrivedAt)
         var recorded: [Alert] = []
         for var alert in judge.engine.judge(observation, history: DatabaseAlertHistory(db: db)) {

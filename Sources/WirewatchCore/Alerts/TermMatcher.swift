@@ -3,12 +3,12 @@ import Foundation
 /// Finds watchlist terms in article text on stems and name variants, at the byte level.
 ///
 /// A term matches a word of the text when any of their forms agree: as written (folded to lowercase,
-/// `ß` as `ss`, an English possessive dropped), without diacritics (`München`, `Munchen`, and on the
-/// term's side also `Muenchen`), or as its German or English stem (`Nordkoreas` → `nordkorea`,
-/// `sanctions` → `sanction`). Words joined by a hyphen also count as one word (`Nord-Korea` matches
-/// `Nordkorea`), and a term of several words matches them in sequence (`Kim Jong Un` matches
-/// `Kim Jong-un`) or written as one. Alternative spellings of one term are separated by `|`
-/// (`Selenskyj|Zelensky`).
+/// `ß` as `ss`, an English possessive dropped), without diacritics (`München`, `Munchen`,
+/// `Muenchen`), as its German or English stem (`sanctions` → `sanction`), or, in the text, without a
+/// genitive `s` (`Nordkoreas`). Words joined by a hyphen also count as one word (`Nord-Korea`
+/// matches `Nordkorea`), and a term of several words matches them in sequence within a sentence
+/// (`Kim Jong Un` matches `Kim Jong-un`) or written as one. Alternative spellings of one term are
+/// separated by `|` (`Selenskyj|Zelensky`).
 ///
 /// Not thread-safe (the stemmers keep working buffers): one matcher per thread.
 public final class TermMatcher {
@@ -16,8 +16,9 @@ public final class TermMatcher {
     private let german = Stemmer(language: "de", space: TermMatcher.space)
     private let english = Stemmer(language: "en", space: TermMatcher.space)
     static let space: UInt8 = 0x41
-    /// Forms kept per word of a text: as written, without diacritics, and its stem.
-    static let formsPerWord = 3
+    /// Forms kept per word of a text: as written, without diacritics (two ways), its stem, and
+    /// without a genitive `s`.
+    static let formsPerWord = 5
 
     public init() {}
 
@@ -126,8 +127,12 @@ public final class TermMatcher {
         if let plain = Self.withoutDiacritics(folded, expandUmlauts: false) {
             plain.withUnsafeBufferPointer { add(TermHash.hash($0, space: Self.space)) }
         }
-        if forTerm, let expanded = Self.withoutDiacritics(folded, expandUmlauts: true) {
+        if let expanded = Self.withoutDiacritics(folded, expandUmlauts: true) {
             expanded.withUnsafeBufferPointer { add(TermHash.hash($0, space: Self.space)) }
+        }
+        // A genitive or plural `s` the stemmers keep after a vowel (`Nordkoreas`, `Obamas`).
+        if !forTerm, folded.count > 4, folded[folded.count - 1] == UInt8(ascii: "s") {
+            add(TermHash.hash(UnsafeBufferPointer(rebasing: folded[..<(folded.count - 1)]), space: Self.space))
         }
         // Numbers and very short words are matched as written only.
         guard folded.count > 3, !(folded.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? true) else { return forms }

@@ -69,7 +69,7 @@ public struct ConfigurationLoader: Sendable {
 }
 
 /// Walks the parsed document, collecting problems rather than stopping at the first.
-private struct Reader {
+struct Reader {
     var relativeTo: String
     var problems: [ConfigurationProblem] = []
 
@@ -79,7 +79,7 @@ private struct Reader {
 
     mutating func read(_ root: TOMLTable) -> DaemonConfiguration {
         var configuration = DaemonConfiguration.default
-        rejectUnknown(in: root, prefix: "", known: ["paths", "inbox", "dedup", "control", "digest", "log"])
+        rejectUnknown(in: root, prefix: "", known: ["paths", "inbox", "dedup", "control", "digest", "alerts", "log"])
         if let paths = table(root, "paths", prefix: "") {
             rejectUnknown(
                 in: paths, prefix: "paths.",
@@ -161,6 +161,9 @@ private struct Reader {
         }
         if let digest = table(root, "digest", prefix: "") {
             readDigest(digest, into: &configuration.digest)
+        }
+        if let alerts = table(root, "alerts", prefix: "") {
+            readAlerts(alerts, into: &configuration.alerts)
         }
         if let log = table(root, "log", prefix: "") {
             rejectUnknown(in: log, prefix: "log.", known: ["level"])
@@ -274,7 +277,7 @@ private struct Reader {
         }
     }
 
-    private func number(_ value: TOMLValue) -> Double? {
+    func number(_ value: TOMLValue) -> Double? {
         switch value.kind {
         case .integer(let number): Double(number)
         case .float(let number) where number.isFinite: number
@@ -318,18 +321,18 @@ private struct Reader {
         return "/" + parts.joined(separator: "/")
     }
 
-    private mutating func problem(_ key: String, _ line: Int?, _ message: String) {
+    mutating func problem(_ key: String, _ line: Int?, _ message: String) {
         problems.append(ConfigurationProblem(key: key, line: line, message: message))
     }
 
-    private mutating func rejectUnknown(in table: TOMLTable, prefix: String, known: Set<String>) {
+    mutating func rejectUnknown(in table: TOMLTable, prefix: String, known: Set<String>) {
         for key in table.keys where !known.contains(key) {
             let suggestion = known.sorted().joined(separator: ", ")
             problem(prefix + key, table[key]?.line, "unknown key (known here: \(suggestion))")
         }
     }
 
-    private mutating func table(_ root: TOMLTable, _ key: String, prefix: String) -> TOMLTable? {
+    mutating func table(_ root: TOMLTable, _ key: String, prefix: String) -> TOMLTable? {
         guard let value = root[key] else { return nil }
         guard case .table(let table) = value.kind else {
             problem(prefix + key, value.line, "must be a table ([\(key)]), not \(value.typeName)")
@@ -364,7 +367,7 @@ private struct Reader {
         }
     }
 
-    private mutating func duration(_ value: TOMLValue, key: String) -> Duration? {
+    mutating func duration(_ value: TOMLValue, key: String) -> Duration? {
         switch value.kind {
         case .integer(let seconds) where seconds >= 0: return .seconds(seconds)
         case .float(let seconds) where seconds >= 0 && seconds.isFinite: return .milliseconds(Int64(seconds * 1000))

@@ -41,6 +41,37 @@ public enum ConfigurationSummary {
             control.group         \(configuration.control.group.isEmpty ? "(anyone who can open the socket)" : configuration.control.group)
             control.admin_group   \(configuration.control.adminGroup.isEmpty ? "(none: root and the daemon's user)" : configuration.control.adminGroup)
             log.level             \(configuration.logLevel.rawValue)
+            \(alerts(configuration.alerts))
             """
+    }
+
+    /// The sinks, quiet hours and one line per rule.
+    static func alerts(_ alerts: DaemonConfiguration.AlertSettings) -> String {
+        var sinks: [String] = []
+        if alerts.jsonl { sinks.append("alerts.jsonl") }
+        if alerts.journal { sinks.append("journal") }
+        if let exec = alerts.exec { sinks.append("exec \(exec.command[0]) (timeout \(Units.format(exec.timeout)), \(exec.retries) retries)") }
+        if let webhook = alerts.webhook { sinks.append("webhook \(webhook.url) (timeout \(Units.format(webhook.timeout)), \(webhook.retries) retries)") }
+        var lines = [
+            "alerts.sinks          \(sinks.isEmpty ? "(none)" : sinks.joined(separator: ", "))",
+            "alerts.quiet_hours    \(alerts.quietHours.map { "\($0.description) (\($0.timeZone))" } ?? "(none)")",
+            "alerts.rules          \(alerts.rules.count)",
+        ]
+        for rule in alerts.rules {
+            var details: [String] = []
+            switch rule.kind {
+            case .breaking(let sources, let within): details.append("\(sources) sources within \(Int(within))s")
+            case .growth(let watching) where !watching.isEmpty: details.append("watching \(watching.joined(separator: ", "))")
+            case .spike(let window, let baseline, let factor, let minimum):
+                details.append("\(factor)x the mean of \(Int(baseline))s per \(Int(window))s window, at least \(minimum)")
+            default: break
+            }
+            if !rule.terms.any.isEmpty { details.append("any of " + rule.terms.any.joined(separator: ", ")) }
+            if !rule.terms.all.isEmpty { details.append("all of " + rule.terms.all.joined(separator: ", ")) }
+            if !rule.terms.none.isEmpty { details.append("none of " + rule.terms.none.joined(separator: ", ")) }
+            details.append("cool-down \(Int(rule.cooldown))s, priority \(rule.priority)\(rule.honoursQuietHours ? "" : ", ignores quiet hours")")
+            lines.append("  \(rule.name) (\(rule.kind.name)): " + details.joined(separator: "; "))
+        }
+        return lines.joined(separator: "\n")
     }
 }

@@ -99,8 +99,46 @@ public struct DaemonConfiguration: Sendable, Equatable {
             schedule: "daily 07:00", timeZone: "UTC", formats: ["md", "json", "html"], keep: 60, maximumAge: .seconds(0))
     }
 
+    /// Alert rules and where alerts go.
+    public struct AlertSettings: Sendable, Equatable {
+        public var rules: [AlertRule]
+        /// `22:00-06:00`: alerts of rules that honour quiet hours wait for the next digest.
+        public var quietHours: QuietHours?
+        /// The time zone of the quiet hours (IANA name).
+        public var timeZone: String
+        /// Append each alert to `paths.alerts`.
+        public var jsonl: Bool
+        /// Send each alert to the journal.
+        public var journal: Bool
+        public var exec: ExecHook?
+        public var webhook: Webhook?
+
+        /// A command run for each alert, the alert as JSON on its standard input.
+        public struct ExecHook: Sendable, Equatable {
+            /// The program (an absolute path) and its arguments; no shell.
+            public var command: [String]
+            /// A run that takes longer is killed and counts as failed.
+            public var timeout: Duration
+            /// Failed runs are retried this many times, with a doubling delay from 1 s.
+            public var retries: Int
+        }
+
+        /// An HTTP(S) URL each alert is posted to as JSON.
+        public struct Webhook: Sendable, Equatable {
+            public var url: String
+            public var timeout: Duration
+            public var retries: Int
+            /// Extra request headers (`Authorization`, ...).
+            public var headers: [String: String]
+        }
+
+        public static let `default` = AlertSettings(
+            rules: [], quietHours: nil, timeZone: "UTC", jsonl: true, journal: true, exec: nil, webhook: nil)
+    }
+
     public var paths: Paths
     public var inbox: Inbox
+    public var alerts: AlertSettings = .default
     public var control: Control = .default
     public var digest: DigestSettings = .default
     /// How articles are recognised as copies and grouped into events.

@@ -79,6 +79,19 @@ struct ControlQueries {
         return VarlinkReply(parameters: .object(["articles": .array(page.items.map(Self.article)), "total": .number(Double(page.total))]))
     }
 
+    func listAlerts(_ parameters: JSONValue) throws(Failure) -> VarlinkReply {
+        var query = AlertQuery()
+        query.since = try Self.time(parameters, "since")
+        query.until = try Self.time(parameters, "until")
+        query.rule = try Self.text(parameters, "rule")
+        query.eventID = try Self.integer(parameters, "event_id", minimum: 1).map(Int64.init)
+        query.limit = try Self.integer(parameters, "limit", minimum: 1, maximum: Self.maximumLimit) ?? Self.defaultLimit
+        query.offset = try Self.integer(parameters, "offset", minimum: 0) ?? 0
+        let page: Page<StoredAlert>
+        do { page = try store.alerts(matching: query) } catch { throw .store(error) }
+        return VarlinkReply(parameters: .object(["alerts": .array(page.items.map(Self.alert)), "total": .number(Double(page.total))]))
+    }
+
     func getArticle(_ parameters: JSONValue) throws(Failure) -> VarlinkReply {
         guard let id = try Self.integer(parameters, "id", minimum: 1) else { throw .invalid("id", "an article id is required") }
         return try reading {
@@ -164,6 +177,17 @@ struct ControlQueries {
             "first_seen": .string(Clock.iso8601(article.firstSeen)), "decision": optional(article.decision?.rawValue),
             "event_id": optional(article.eventID), "duplicate_of": optional(article.duplicateOf),
             "near_duplicate_of": optional(article.nearDuplicateOf), "file": optional(article.fileName),
+        ])
+    }
+
+    static func alert(_ alert: StoredAlert) -> JSONValue {
+        .object([
+            "id": .number(Double(alert.id)), "rule": .string(alert.rule), "kind": .string(alert.kind),
+            "reason": .string(alert.reason), "event_id": alert.eventID == 0 ? .null : .number(Double(alert.eventID)),
+            "article_id": optional(alert.articleID), "fired_at": .string(Clock.iso8601(alert.firedAt)),
+            "priority": .number(Double(alert.priority)), "held": .bool(alert.deferred), "message": .string(alert.message),
+            "pending": .array(AlertSinks.all.filter { alert.pending.contains($0) }.map { .string($0.name) }),
+            "payload": .string(alert.payload),
         ])
     }
 

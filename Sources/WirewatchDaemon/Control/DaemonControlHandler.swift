@@ -36,7 +36,7 @@ struct DaemonControlHandler: ControlHandler {
             }
             return VarlinkReply(parameters: .object(["status": status()]))
         case WirewatchInterface.Method.listEvents, WirewatchInterface.Method.getEvent, WirewatchInterface.Method.listArticles,
-            WirewatchInterface.Method.getArticle, WirewatchInterface.Method.explain:
+            WirewatchInterface.Method.getArticle, WirewatchInterface.Method.explain, WirewatchInterface.Method.listAlerts:
             guard mayRead(peer) else {
                 return Self.denied(call.method)
             }
@@ -49,6 +49,7 @@ struct DaemonControlHandler: ControlHandler {
                 case WirewatchInterface.Method.listEvents: return try queries.listEvents(call.parameters)
                 case WirewatchInterface.Method.getEvent: return try queries.getEvent(call.parameters)
                 case WirewatchInterface.Method.listArticles: return try queries.listArticles(call.parameters)
+                case WirewatchInterface.Method.listAlerts: return try queries.listAlerts(call.parameters)
                 case WirewatchInterface.Method.explain:
                     return try queries.explain(call.parameters, configuration: daemon.configuration.dedup)
                 default: return try queries.getArticle(call.parameters)

@@ -38,6 +38,12 @@ final class Ingestor: @unchecked Sendable {
     private let liveDedup: @Sendable () -> DedupConfiguration
     /// Where new articles and event changes go for clients that follow.
     var feed: ControlFeed?
+    /// Where fired alerts go.
+    var alerts: AlertDispatcher?
+    /// The alert settings in force (a reload may change them).
+    var liveAlerts: @Sendable () -> DaemonConfiguration.AlertSettings = { .default }
+    private var alertSettings: DaemonConfiguration.AlertSettings?
+    private var alertJudge: AlertJudge?
 
     init(
         paths: DaemonConfiguration.Paths, settings: LiveSettings, dedup: @escaping @Sendable () -> DedupConfiguration,
@@ -68,6 +74,27 @@ final class Ingestor: @unchecked Sendable {
                 "decided": "\(restoration.decided)", "seconds": "\(String(format: "%.2f", restoration.seconds))",
                 "events_open": "\(engine.openEventCount)",
             ])
+    }
+
+    /// Alert rules and sinks (after a reload) apply from the next batch; spike counters carry over.
+    private func applyAlertSettings() {
+        let current = liveAlerts()
+        guard current != alertSettings else { return }
+        var spikes = alertJudge?.engine.spikes
+        if spikes == nil {
+            do {
+                spikes = try store.spikeCounters()
+            } catch {
+                logger.warning("cannot read the spike counters; spike rules start counting again", metadata: ["error": "\(error)"])
+            }
+        }
+        alertSettings = current
+        alertJudge =
+            current.rules.isEmpty
+            ? nil
+            : AlertJudge(
+                engine: AlertEngine(rules: current.rules, quietHours: current.quietHours, spikes: spikes ?? [:]),
+                sinks: AlertDispatcher.sinks(current))
     }
 
     /// New thresholds (after a reload) apply from the next batch.
@@ -201,6 +228,7 @@ final class Ingestor: @unchecked Sendable {
     /// Decides, commits and moves a batch of claimed files.
     private func finish(_ batch: [Claimed]) {
         applyDedupSettings()
+        applyAlertSettings()
         guard restoreEngineIfNeeded() else {
             stranded.append(contentsOf: batch)
             return
@@ -238,7 +266,7 @@ final class Ingestor: @unchecked Sendable {
                 // A failed attempt may have left decisions in the engine that the store rolled back.
                 if engineNeedsRestore { try restoreEngine() }
                 engineNeedsRestore = true
-                let recorded = try store.record(records, engine: engine)
+                let recorded = try store.record(records, engine: engine, alerts: alertJudge)
                 engineNeedsRestore = false
                 return recorded
             }
@@ -262,6 +290,22 @@ final class Ingestor: @unchecked Sendable {
             }
         }
         if originalsSinceSnapshot >= Self.snapshotEvery { saveEngineState() }
+        if !recorded.alerts.isEmpty { announce(recorded.alerts) }
+    }
+
+    /// Hands fired alerts to the sinks and to followers; held ones wait for the digest.
+    private func announce(_ fired: [Alert]) {
+        let sinks = alertJudge?.sinks ?? []
+        let stored = fired.map { StoredAlert($0, pending: sinks) }
+        for alert in stored where alert.deferred {
+            logger.info(
+                "alert held for the next digest (quiet hours)",
+                metadata: ["rule": "\(alert.rule)", "alert": "\(alert.id)", "event_id": "\(alert.eventID)", "event": "alert-held"])
+        }
+        alerts?.submit(stored)
+        if let feed, feed.isFollowed {
+            for alert in stored { feed.post(.object(["change": .object(["kind": "alert", "alert": ControlQueries.alert(alert)])])) }
+        }
     }
 
     /// Retries a store operation with backoff while the daemon runs; files wait in `processing/`.

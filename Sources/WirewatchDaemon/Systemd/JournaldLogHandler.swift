@@ -109,7 +109,8 @@ public struct JournaldLogHandler: LogHandler {
         return String(mapped)
     }
 
-    static func send(_ fields: [String], file: String, line: UInt, function: String) {
+    @discardableResult
+    static func send(_ fields: [String], file: String, line: UInt, function: String) -> Int32 {
         // journald reads the fields from iovecs; copy each into memory that stays put for the call.
         var buffers: [UnsafeMutableRawBufferPointer] = []
         var iovecs: [iovec] = []
@@ -120,7 +121,8 @@ public struct JournaldLogHandler: LogHandler {
             buffers.append(buffer)
             iovecs.append(iovec(iov_base: buffer.baseAddress, iov_len: bytes.count))
         }
-        _ = sd_journal_sendv_with_location("CODE_FILE=" + file, "CODE_LINE=\(line)", function, &iovecs, Int32(iovecs.count))
+        let result = sd_journal_sendv_with_location("CODE_FILE=" + file, "CODE_LINE=\(line)", function, &iovecs, Int32(iovecs.count))
         for buffer in buffers { buffer.deallocate() }
+        return result
     }
 }

@@ -1,0 +1,234 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Logging
+import WirewatchStore
+
+/// Takes recorded alerts to their sinks, each sink on a thread of its own so that a slow hook or
+/// webhook never holds up the others or ingestion (which only appends to a queue).
+///
+/// Every alert is in the store before it reaches a sink, with a bit per sink that has not taken
+/// it; a delivered alert clears its bit. Whatever was not delivered when the daemon stopped is sent
+/// at the next start, so an alert reaches each sink at least once.
+final class AlertDispatcher: @unchecked Sendable {
+    private let store: Store
+    private let alertsPath: String
+    private let settings: @Sendable () -> DaemonConfiguration.AlertSettings
+    private let logger: Logger
+    private var workers: [AlertSinks: SinkWorker] = [:]
+    /// Whether journald listens; without it the journal sink writes to the log instead.
+    private let journalAvailable: Bool
+
+    init(
+        store: Store, alertsPath: String, settings: @escaping @Sendable () -> DaemonConfiguration.AlertSettings, logger: Logger,
+        journalAvailable: Bool = FileSystem.exists("/run/systemd/journal/socket")
+    ) {
+        self.store = store
+        self.alertsPath = alertsPath
+        self.settings = settings
+        self.logger = logger
+        self.journalAvailable = journalAvailable
+        // A hook that exits before reading its input must not take the daemon down with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        for sink in AlertSinks.all {
+            workers[sink] = SinkWorker(sink: sink, logger: logger, store: store) { [self] alert throws(SinkFailure) in
+                try deliver(alert, to: sink)
+            } retries: { [settings] in
+                let current = settings()
+                return switch sink {
+                case .exec: current.exec?.retries ?? 0
+                case .webhook: current.webhook?.retries ?? 0
+                default: Int.max  // the file and the journal: until they work again
+                }
+            }
+        }
+    }
+
+    /// The sinks an alert recorded now goes to.
+    static func sinks(_ settings: DaemonConfiguration.AlertSettings) -> AlertSinks {
+        var sinks: AlertSinks = []
+        if settings.jsonl { sinks.insert(.jsonl) }
+        if settings.journal { sinks.insert(.journal) }
+        if settings.exec != nil { sinks.insert(.exec) }
+        if settings.webhook != nil { sinks.insert(.webhook) }
+        return sinks
+    }
+
+    /// Starts the sink threads with what the store still has to deliver.
+    func start() -> [ThreadRunner] {
+        do {
+            let pending = try store.pendingAlerts(limit: 100_000)
+            if !pending.isEmpty {
+                logger.info("delivering alerts left over from the last run", metadata: ["count": "\(pending.count)"])
+            }
+            submit(pending)
+        } catch {
+            logger.error("cannot read the alerts waiting for delivery; they are sent at the next start", metadata: ["error": "\(error)"])
+        }
+        return workers.map { sink, worker in ThreadRunner(name: "wirewatch-alerts-\(sink.name)") { worker.run() } }
+    }
+
+    /// Queues alerts for the sinks they are pending for. Never blocks.
+    func submit(_ alerts: [StoredAlert]) {
+        for alert in alerts {
+            for sink in AlertSinks.all where alert.pending.contains(sink) {
+                workers[sink]?.enqueue(alert)
+            }
+        }
+    }
+
+    func stop() {
+        for worker in workers.values { worker.stop() }
+    }
+
+    /// Deliveries waiting, by sink (for status).
+    var backlog: Int { workers.values.reduce(0) { $0 + $1.count } }
+
+    private func deliver(_ alert: StoredAlert, to sink: AlertSinks) throws(SinkFailure) {
+        let current = settings()
+        switch sink {
+        case .jsonl:
+            try JSONLinesSink(path: alertsPath).deliver(alert)
+        case .journal:
+            if journalAvailable {
+                try JournalSink().deliver(alert)
+            } else {
+                logger.notice(
+                    "alert: \(alert.message)",
+                    metadata: ["rule": "\(alert.rule)", "alert": "\(alert.id)", "event_id": "\(alert.eventID)", "event": "alert"])
+            }
+        case .exec:
+            guard let hook = current.exec else { throw SinkFailure.removed }
+            try ExecSink(command: hook.command, timeout: Self.seconds(hook.timeout)).deliver(alert)
+        case .webhook:
+            guard let webhook = current.webhook else { throw SinkFailure.removed }
+            try WebhookSink(url: webhook.url, headers: webhook.headers, timeout: Self.seconds(webhook.timeout)).deliver(alert)
+        default:
+            return
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+extension SinkFailure {
+    /// The sink was taken out of the configuration (by a reload) before the alert reached it.
+    static let removed = SinkFailure("the sink is no longer configured")
+}
+
+/// One sink's queue and thread: delivers the earliest due alert, retries failures with a doubling
+/// delay (1 s up to 5 min), gives up after the configured retries, and notes each outcome in the store.
+final class SinkWorker: @unchecked Sendable {
+    private struct Item {
+        var alert: StoredAlert
+        var attempt: Int
+        var due: Double
+    }
+
+    let sink: AlertSinks
+    private let logger: Logger
+    private let store: Store
+    private let deliver: (StoredAlert) throws(SinkFailure) -> Void
+    private let retries: () -> Int
+    private let condition = NSCondition()
+    private var items: [Item] = []
+    private var stopping = false
+    /// Injectable for tests.
+    var now: () -> Double = { Clock.wallSeconds() }
+    static let maximumDelay = 300.0
+
+    init(
+        sink: AlertSinks, logger: Logger, store: Store,
+        deliver: @escaping (StoredAlert) throws(SinkFailure) -> Void,
+        retries: @escaping () -> Int
+    ) {
+        self.sink = sink
+        self.logger = logger
+        self.store = store
+        self.deliver = deliver
+        self.retries = retries
+    }
+
+    var count: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return items.count
+    }
+
+    func enqueue(_ alert: StoredAlert) {
+        condition.lock()
+        items.append(Item(alert: alert, attempt: 0, due: now()))
+        condition.signal()
+        condition.unlock()
+    }
+
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func run() {
+        while let item = next() {
+            do throws(SinkFailure) {
+                try deliver(item.alert)
+                finish(item.alert, outcome: "delivered")
+            } catch {
+                if error.description == SinkFailure.removed.description {
+                    finish(item.alert, outcome: "dropped: \(error)")
+                    continue
+                }
+                let attempt = item.attempt + 1
+                let limit = retries()
+                var metadata: Logger.Metadata = [
+                    "sink": "\(sink.name)", "alert": "\(item.alert.id)", "rule": "\(item.alert.rule)", "error": "\(error)",
+                    "attempt": "\(attempt)",
+                ]
+                if attempt > limit {
+                    metadata["event"] = "alert-undelivered"
+                    logger.error("giving up on an alert after \(attempt) attempts; it stays in the store and alerts.jsonl", metadata: metadata)
+                    finish(item.alert, outcome: nil)
+                    continue
+                }
+                let delay = min(Self.maximumDelay, pow(2, Double(min(attempt - 1, 20))))
+                metadata["retry_in"] = "\(Int(delay))s"
+                metadata["event"] = "alert-retry"
+                logger.warning("alert delivery failed; retrying", metadata: metadata)
+                condition.lock()
+                items.append(Item(alert: item.alert, attempt: attempt, due: now() + delay))
+                condition.unlock()
+            }
+        }
+    }
+
+    /// The earliest due item, waiting for it; nil once stopping.
+    private func next() -> Item? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !stopping {
+            if let index = items.indices.min(by: { items[$0].due < items[$1].due }) {
+                let wait = items[index].due - now()
+                if wait <= 0 { return items.remove(at: index) }
+                _ = condition.wait(until: Date(timeIntervalSinceNow: min(wait, 1)))
+            } else {
+                condition.wait()
+            }
+        }
+        return nil
+    }
+
+    private func finish(_ alert: StoredAlert, outcome: String?) {
+        if let outcome {
+            logger.debug("alert \(outcome)", metadata: ["sink": "\(sink.name)", "alert": "\(alert.id)"])
+        }
+        do {
+            try store.markDelivered(alert.id, to: sink)
+        } catch {
+            logger.warning("cannot note an alert's delivery; it may be sent again after a restart", metadata: ["error": "\(error)"])
+        }
+    }
+}
