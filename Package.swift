@@ -92,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WirewatchDaemonTests",
-            dependencies: ["WirewatchDaemon", "WirewatchCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["WirewatchDaemon", "WirewatchCore", "WirewatchStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "WirewatchControlTests", dependencies: ["WirewatchControl"], swiftSettings: strictSettings),

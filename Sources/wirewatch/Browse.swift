@@ -415,8 +415,74 @@ struct Follow: ParsableCommand {
             var decision = article["decision"]?.stringValue ?? "?"
             if let event = article["event_id"]?.intValue { decision += " \(event)" }
             return "article  \(Table.number(article["id"])): \(decision)  \(Table.clip(article["title"]?.stringValue, 70))"
+        case "alert":
+            let alert = change["alert"] ?? .object([:])
+            let held = alert["held"] == .bool(true) ? " (held for the digest)" : ""
+            return "alert    \(Table.number(alert["id"])): \(alert["rule"]?.stringValue ?? "?")\(held)  \(alert["message"]?.stringValue ?? "")"
         default:
             return change.description
+        }
+    }
+}
+
+struct Alerts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List alerts, most recent first.",
+        discussion: "Filters: --since/--until (fired in that span), --rule, --event. Held alerts wait for the next digest.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: ArgumentHelp("Only since this time: an ISO 8601 date or time, or an age such as 24h, 7d, 30m.", valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Only until this time (same forms as --since).", valueName: "time"))
+    var until: String?
+
+    @Option(help: ArgumentHelp("Only alerts of this rule.", valueName: "name"))
+    var rule: String?
+
+    @Option(help: ArgumentHelp("Only alerts about this event.", valueName: "id"))
+    var event: Int?
+
+    @Option(help: "At most this many (1 to 1000).")
+    var limit: Int = 50
+
+    @Option(help: "Skip this many (for paging).")
+    var offset: Int = 0
+
+    @Flag(help: "Print the reply as one JSON object.")
+    var json = false
+
+    func run() throws {
+        var parameters = try TimeArgument.parameters(since: since, until: until, now: Date())
+        parameters["limit"] = .number(Double(limit))
+        parameters["offset"] = .number(Double(offset))
+        if let rule { parameters["rule"] = .string(rule) }
+        if let event { parameters["event_id"] = .number(Double(event)) }
+        let reply = try connection.call(WirewatchInterface.Method.listAlerts, .object(parameters))
+        try check(reply)
+        if json {
+            print(reply.parameters.description)
+            return
+        }
+        guard case .array(let alerts)? = reply.parameters["alerts"], !alerts.isEmpty else {
+            print("no alerts match")
+            return
+        }
+        let rows = alerts.map { alert in
+            var state = alert["held"] == .bool(true) ? "held" : "sent"
+            if case .array(let pending)? = alert["pending"], !pending.isEmpty {
+                state = "pending " + pending.compactMap(\.stringValue).joined(separator: ",")
+            }
+            return [
+                Table.number(alert["id"]), Table.relative(alert["fired_at"]?.stringValue), alert["rule"]?.stringValue ?? "—",
+                Table.number(alert["event_id"]), state, Table.clip(alert["message"]?.stringValue, 80),
+            ]
+        }
+        print(Table.render(["ALERT", "FIRED", "RULE", "EVENT", "STATE", "MESSAGE"], rows))
+        let total = reply.parameters["total"]?.intValue ?? alerts.count
+        if total > offset + alerts.count {
+            print("\(alerts.count) of \(total); more with --offset \(offset + alerts.count)")
         }
     }
 }

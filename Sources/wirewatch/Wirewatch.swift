@@ -17,7 +17,7 @@ struct Wirewatch: ParsableCommand {
             """,
         version: WirewatchInterface.version,
         subcommands: [
-            Status.self, Events.self, EventCommand.self, Articles.self, ArticleCommand.self, Explain.self,
+            Status.self, Events.self, EventCommand.self, Articles.self, ArticleCommand.self, Alerts.self, Explain.self,
             Follow.self, DigestCommand.self, Pause.self, Resume.self, Rescan.self, Retry.self, Reload.self, Parse.self, Analyze.self, Stats.self,
         ])
 

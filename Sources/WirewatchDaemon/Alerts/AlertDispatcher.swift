@@ -29,8 +29,6 @@ final class AlertDispatcher: @unchecked Sendable {
         self.settings = settings
         self.logger = logger
         self.journalAvailable = journalAvailable
-        // A hook that exits before reading its input must not take the daemon down with SIGPIPE.
-        signal(SIGPIPE, SIG_IGN)
         for sink in AlertSinks.all {
             workers[sink] = SinkWorker(sink: sink, logger: logger, store: store) { [self] alert throws(SinkFailure) in
                 try deliver(alert, to: sink)

@@ -66,7 +66,12 @@ struct ExecSink {
         try Self.run(command, input: Array((alert.payload + "\n").utf8), timeout: timeout)
     }
 
+    /// A command that exits before reading its input must not take the daemon down with SIGPIPE
+    /// (the command itself gets the default action back).
+    private static let sigpipeIgnored: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     static func run(_ command: [String], input: [UInt8], timeout: Double) throws(SinkFailure) {
+        Self.sigpipeIgnored
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else { throw SinkFailure("cannot create a pipe: \(String(cString: strerror(errno)))") }
         let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])

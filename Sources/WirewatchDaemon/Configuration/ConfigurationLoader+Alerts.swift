@@ -41,17 +41,18 @@ extension Reader {
             }
             var rules: [AlertRule] = []
             var watches: [(rule: String, names: [String], line: Int?)] = []
+            var seen: Set<String> = []
             for (index, item) in items.enumerated() {
                 guard case .table(let rule) = item.kind else {
                     problem("alerts.rule", item.line, "each rule must be a table ([[alerts.rule]])")
                     continue
                 }
-                if let (parsed, watching) = readRule(rule, index: index, existing: rules) {
+                if let (parsed, watching) = readRule(rule, index: index, seen: &seen) {
                     rules.append(parsed)
                     if !watching.isEmpty { watches.append((parsed.name, watching, rule["watch"]?.line)) }
                 }
             }
-            let names = Set(rules.map(\.name))
+            let names = seen
             for watch in watches {
                 for name in watch.names where !names.contains(name) || name == watch.rule {
                     let why = name == watch.rule ? "a rule cannot watch itself" : "there is no rule named \"\(name)\""
@@ -144,7 +145,7 @@ extension Reader {
     }
 
     /// One `[[alerts.rule]]`, and the rules it watches (for growth rules).
-    private mutating func readRule(_ table: TOMLTable, index: Int, existing: [AlertRule]) -> (AlertRule, [String])? {
+    private mutating func readRule(_ table: TOMLTable, index: Int, seen: inout Set<String>) -> (AlertRule, [String])? {
         let kindKeys: [String: Set<String>] = [
             "watchlist": [], "new": [], "breaking": ["sources", "within"], "growth": ["watch"],
             "spike": ["window", "baseline", "factor", "min_articles"],
@@ -156,7 +157,7 @@ extension Reader {
                 text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) })
             {
                 name = text
-                if existing.contains(where: { $0.name == text }) {
+                guard seen.insert(text).inserted else {
                     problem("alerts.rule \"\(text)\".name", value.line, "another rule has this name; names must be unique")
                     return nil
                 }

@@ -1,0 +1,162 @@
+import Foundation
+import Synchronization
+import Testing
+import WirewatchControl
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A one-thread HTTP server on 127.0.0.1 that records the bodies posted to it and answers with the
+/// next status of a script (then 200).
+final class WebhookServer: @unchecked Sendable {
+    let port: UInt16
+    private let listener: Int32
+    private let state = Mutex<(bodies: [String], statuses: [Int], requests: Int)>(([], [], 0))
+
+    init(statuses: [Int] = []) throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
+        }
+        guard bound == 0, listen(listener, 16) == 0 else { throw HarnessError("cannot listen: \(errno)") }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        self.port = UInt16(bigEndian: address.sin_port)
+        state.withLock { $0.statuses = statuses }
+        let thread = Thread { [self] in serve() }
+        thread.start()
+    }
+
+    var url: String { "http://127.0.0.1:\(port)/hook" }
+    var bodies: [String] { state.withLock { $0.bodies } }
+    var requests: Int { state.withLock { $0.requests } }
+
+    private func serve() {
+        while true {
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { return }
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            var bodyStart: Int?
+            var expected = 0
+            while true {
+                let count = read(connection, &buffer, buffer.count)
+                guard count > 0 else { break }
+                received += buffer[..<count]
+                if bodyStart == nil, let end = String(decoding: received, as: UTF8.self).range(of: "\r\n\r\n") {
+                    let head = String(decoding: received, as: UTF8.self)[..<end.lowerBound]
+                    bodyStart = String(decoding: received, as: UTF8.self).utf8.distance(
+                        from: String(decoding: received, as: UTF8.self).startIndex, to: end.upperBound)
+                    for line in head.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
+                        expected = Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0
+                    }
+                }
+                if let start = bodyStart, received.count - start >= expected { break }
+            }
+            let status = state.withLock { state -> Int in
+                state.requests += 1
+                let status = state.statuses.isEmpty ? 200 : state.statuses.removeFirst()
+                if status == 200, let start = bodyStart { state.bodies.append(String(decoding: received[start...], as: UTF8.self)) }
+                return status
+            }
+            let answer = "HTTP/1.1 \(status) X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+            _ = answer.withCString { write(connection, $0, strlen($0)) }
+            close(connection)
+        }
+    }
+
+    func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+}
+
+/// Alerts end to end: a watchlist over the seeds fires once for their event, once more for a new
+/// matching event, and never twice across restarts; every sink gets each alert.
+@Suite(.serialized)
+struct AlertIntegrationTests {
+    static let otherEvent = """
+        Nordkorea testet neue Interkontinentalrakete
+
+        Seoul/Tokio – Nordkorea hat nach Angaben des südkoreanischen Generalstabs erneut eine
+        Interkontinentalrakete getestet. Die Rakete sei am frühen Morgen vom Flughafen Sunan gestartet
+        und nach 73 Minuten Flugzeit im Japanischen Meer niedergegangen, teilte das Militär mit.
+        Japans Regierungssprecher verurteilte den Start als Verstoß gegen Resolutionen des
+        UN-Sicherheitsrats. Die Küstenwache warnte Schiffe in der Region.
+        """
+
+    func lines(_ path: String) -> [JSONValue] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { try? JSONValue.decode(Array($0.utf8)) }
+    }
+
+    @Test func aWatchlistFiresOncePerEventAcrossRestartsIntoEverySink() throws {
+        let daemon = try DaemonHarness()
+        defer { daemon.remove() }
+        let server = try WebhookServer(statuses: [500])
+        defer { server.stop() }
+        let hookOutput = daemon.base + "/hook.jsonl"
+        let config = daemon.base + "/wirewatch.toml"
+        try """
+            [alerts]
+            [alerts.exec]
+            command = ["/bin/sh", "-c", "cat >> \\"$0\\"", "\(hookOutput)"]
+            [alerts.webhook]
+            url = "\(server.url)"
+            [[alerts.rule]]
+            name = "nordkorea"
+            kind = "watchlist"
+            any = ["Nordkorea"]
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        daemon.extraArguments = ["--config", config]
+        try daemon.start()
+        for name in DedupIntegrationTests.seeds { try daemon.renameIn(name, try DedupIntegrationTests.seed(name)) }
+        try daemon.waitUntil("five seeds stored", timeout: 30) { try daemon.storedNames().count == 5 }
+        let alertsPath = daemon.base + "/alerts.jsonl"
+        try daemon.waitUntil("the alert in every sink", timeout: 20) {
+            lines(alertsPath).count == 1 && lines(hookOutput).count == 1 && server.bodies.count == 1
+        }
+        let alert = lines(alertsPath)[0]
+        #expect(alert["rule"]?.stringValue == "nordkorea")
+        #expect(alert["event"]?["sources"]?.intValue ?? 0 >= 1)
+        #expect(alert["matched"] == .array([.string("Nordkorea")]))
+        #expect(lines(hookOutput)[0] == alert)
+        #expect(try JSONValue.decode(Array(server.bodies[0].utf8)) == alert)
+        // The webhook answered 500 first: retried, and logged.
+        #expect(server.requests == 2)
+        #expect(daemon.log_().contains("alert-retry"))
+        // The CLI lists it.
+        let listed = try ControlIntegrationTests.cli(daemon, ["alerts", "--json"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("\"rule\":\"nordkorea\"") || listed.stdout.contains("\"rule\": \"nordkorea\""))
+        #expect(try daemon.stop() == 0)
+
+        // A restart fires nothing again, and a copy of a seed joins the old event without an alert.
+        try daemon.start()
+        try daemon.renameIn("copy.txt", try DedupIntegrationTests.seed(DedupIntegrationTests.seeds[2]) + "\nNachtrag.")
+        try daemon.waitUntil("the copy stored", timeout: 30) { try daemon.storedNames().count == 6 }
+        // A new event that matches fires once more.
+        try daemon.renameIn("rakete.txt", Self.otherEvent)
+        try daemon.waitUntil("the new event's alert", timeout: 30) { lines(alertsPath).count == 2 }
+        let second = lines(alertsPath)[1]
+        #expect(second["event"]?["id"] != alert["event"]?["id"])
+        try daemon.waitUntil("the hook and the webhook got it too", timeout: 20) {
+            lines(hookOutput).count == 2 && server.bodies.count == 2
+        }
+        #expect(try daemon.stop() == 0)
+        try daemon.start()
+        usleep(500_000)
+        #expect(try daemon.stop() == 0)
+        #expect(lines(alertsPath).count == 2)
+        #expect(lines(hookOutput).count == 2)
+        #expect(server.bodies.count == 2)
+    }
+}
