@@ -53,8 +53,28 @@ public struct Digest: Sendable, Equatable {
         public var related: [Related]
     }
 
+    /// An alert that quiet hours held back for this digest.
+    public struct HeldAlert: Sendable, Equatable {
+        public var id: Int64
+        public var rule: String
+        public var message: String
+        public var firedAt: Double
+        /// 0 for alerts about no single event.
+        public var eventID: Int64
+
+        public init(id: Int64, rule: String, message: String, firedAt: Double, eventID: Int64) {
+            self.id = id
+            self.rule = rule
+            self.message = message
+            self.firedAt = firedAt
+            self.eventID = eventID
+        }
+    }
+
     public var generatedAt: Double
     public var since: Double
     public var until: Double
     public var events: [Event]
+    /// Alerts held by quiet hours since the last digest, oldest first.
+    public var heldAlerts: [HeldAlert] = []
 }

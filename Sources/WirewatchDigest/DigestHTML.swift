@@ -7,6 +7,15 @@ public enum DigestHTML {
         var body = ""
         let count = "\(digest.events.count) \(digest.events.count == 1 ? "event" : "events")"
         body += "<header><h1>Wirewatch digest</h1><p class=\"meta\">\(escape(DigestTime.readable(digest.since))) – \(escape(DigestTime.readable(digest.until))) · \(count)</p></header>\n<main>\n"
+        if !digest.heldAlerts.isEmpty {
+            body += "<section class=\"held\"><h2>Alerts held during quiet hours</h2>\n<ul>\n"
+            for alert in digest.heldAlerts {
+                let target = alert.eventID != 0 && digest.events.contains { $0.id == alert.eventID } ? "#event-\(alert.eventID)" : nil
+                let message = target.map { "<a href=\"\($0)\">\(escape(alert.message))</a>" } ?? escape(alert.message)
+                body += "<li><time>\(escape(DigestTime.readable(alert.firedAt)))</time> <span class=\"source\">\(escape(alert.rule))</span> \(message)</li>\n"
+            }
+            body += "</ul></section>\n"
+        }
         if digest.events.isEmpty { body += "<p class=\"empty\">Nothing new in this window.</p>\n" }
         for event in digest.events {
             body += "<article id=\"event-\(event.id)\">\n"
@@ -69,6 +78,8 @@ public enum DigestHTML {
             ul, ol { margin: 0; padding-left: 1.3rem; }
             li { margin: .2rem 0; }
             .source { font-weight: 600; margin-right: .3rem; }
+            .held { border: 1px solid var(--accent); border-radius: 6px; padding: .2rem 1rem .6rem; margin-bottom: 1.5rem; }
+            .held ul { padding-left: 1.1rem; }
             blockquote { margin: .5rem 0; padding: .6rem .9rem; background: var(--quote); border-left: 3px solid var(--accent); border-radius: 4px; }
             .who { display: block; color: var(--muted); font-size: .8rem; margin-top: .3rem; }
             a { color: var(--accent); }

@@ -21,7 +21,8 @@ enum DigestTime {
     }
 }
 
-/// The JSON form: `{"schema": "wirewatch-digest/1", "generated_at", "since", "until", "events": [...]}`,
+/// The JSON form: `{"schema": "wirewatch-digest/1", "generated_at", "since", "until", "events": [...],
+/// "held_alerts": [...]}`,
 /// each event with `headline`, `sources` (one entry per distinct source), `summary`, `additions`,
 /// `shared_passages`, `names` and `related`. Keys are sorted, so equal digests are equal bytes.
 /// Written directly (a digest of ten thousand events is tens of megabytes).
@@ -83,6 +84,16 @@ public enum DigestJSON {
                 }
             }
             out.field("generated_at", DigestTime.iso(digest.generatedAt))
+            out.key("held_alerts")
+            out.array(digest.heldAlerts) { alert in
+                out.object {
+                    out.field("event_id", Int(alert.eventID))
+                    out.field("fired_at", DigestTime.iso(alert.firedAt))
+                    out.field("id", Int(alert.id))
+                    out.field("message", alert.message)
+                    out.field("rule", alert.rule)
+                }
+            }
             out.field("schema", Digest.schema)
             out.field("since", DigestTime.iso(digest.since))
             out.field("until", DigestTime.iso(digest.until))
@@ -171,6 +182,12 @@ public enum DigestMarkdown {
             "",
             "\(DigestTime.readable(digest.since)) to \(DigestTime.readable(digest.until)): \(digest.events.count) \(digest.events.count == 1 ? "event" : "events").",
         ]
+        if !digest.heldAlerts.isEmpty {
+            lines += ["", "## Alerts held during quiet hours", ""]
+            for alert in digest.heldAlerts {
+                lines.append("- \(DigestTime.readable(alert.firedAt)), \(escape(alert.rule)): \(escape(alert.message))")
+            }
+        }
         for event in digest.events {
             lines.append("")
             lines.append("## \(escape(event.headline))")

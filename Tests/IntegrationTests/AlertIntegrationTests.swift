@@ -159,4 +159,62 @@ struct AlertIntegrationTests {
         #expect(lines(hookOutput).count == 2)
         #expect(server.bodies.count == 2)
     }
+
+    @Test func quietHoursHoldAlertsForTheNextDigest() throws {
+        let daemon = try DaemonHarness()
+        defer { daemon.remove() }
+        // Quiet from an hour ago to an hour from now (UTC), whatever the time of day.
+        func clock(_ offset: Double) -> String {
+            let seconds = Int(Date().timeIntervalSince1970 + offset) % 86_400
+            return String(format: "%02d:%02d", seconds / 3600, seconds % 3600 / 60)
+        }
+        let config = daemon.base + "/wirewatch.toml"
+        try """
+            [alerts]
+            quiet_hours = "\(clock(-3600))-\(clock(3600))"
+            [[alerts.rule]]
+            name = "nordkorea"
+            kind = "watchlist"
+            any = ["Nordkorea"]
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        daemon.extraArguments = ["--config", config]
+        try daemon.start()
+        for name in DedupIntegrationTests.seeds { try daemon.renameIn(name, try DedupIntegrationTests.seed(name)) }
+        try daemon.waitUntil("five seeds stored", timeout: 30) { try daemon.storedNames().count == 5 }
+        try daemon.waitUntil("the alert held", timeout: 10) { daemon.log_().contains("alert-held") }
+        #expect(lines(daemon.base + "/alerts.jsonl").isEmpty)
+        let listed = try JSONValue.decode(Array(try ControlIntegrationTests.cli(daemon, ["alerts", "--json"]).stdout.utf8))
+        guard case .array(let alerts)? = listed["alerts"] else {
+            Issue.record("no alerts listed")
+            return
+        }
+        #expect(alerts.count == 1)
+        #expect(alerts.first?["held"] == .bool(true))
+        // The next digest lists it, the one after does not.
+        let reply = try JSONValue.decode(Array(try ControlIntegrationTests.cli(daemon, ["digest", "--json"]).stdout.utf8))
+        guard case .array(let paths)? = reply["paths"], let json = paths.compactMap(\.stringValue).first(where: { $0.hasSuffix(".json") }),
+            let markdown = paths.compactMap(\.stringValue).first(where: { $0.hasSuffix(".md") })
+        else {
+            Issue.record("no digest written")
+            return
+        }
+        let digest = try JSONValue.decode(Array(try Data(contentsOf: URL(fileURLWithPath: json))))
+        guard case .array(let held)? = digest["held_alerts"] else {
+            Issue.record("no held_alerts in the digest")
+            return
+        }
+        #expect(held.count == 1)
+        #expect(held.first?["rule"]?.stringValue == "nordkorea")
+        #expect(try String(contentsOfFile: markdown, encoding: .utf8).contains("## Alerts held during quiet hours"))
+        usleep(10_000)
+        let next = try JSONValue.decode(Array(try ControlIntegrationTests.cli(daemon, ["digest", "--json"]).stdout.utf8))
+        guard case .array(let nextPaths)? = next["paths"], let nextJSON = nextPaths.compactMap(\.stringValue).first(where: { $0.hasSuffix(".json") })
+        else {
+            Issue.record("no second digest")
+            return
+        }
+        let second = try JSONValue.decode(Array(try Data(contentsOf: URL(fileURLWithPath: nextJSON))))
+        #expect(second["held_alerts"] == .array([]))
+        #expect(try daemon.stop() == 0)
+    }
 }

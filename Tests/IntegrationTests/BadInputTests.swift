@@ -109,6 +109,15 @@ struct CommandLineTests {
         #expect(result.stderr.contains("\(path):3: inbox.stabilty_delay: unknown key"))
     }
 
+    @Test func checkConfigNamesTheInvalidAlertRuleAndWhy() throws {
+        let path = NSTemporaryDirectory() + "wirewatch-rules-\(UUID().uuidString).toml"
+        try "[[alerts.rule]]\nname = \"nk\"\nkind = \"breaking\"\nsources = 0\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try runTool(DaemonHarness.daemonPath, ["--check-config", "--config", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(path):4: alerts.rule \"nk\".sources: must be an integer from 2 to 1000"))
+    }
+
     @Test func checkConfigAcceptsTheSampleConfig() throws {
         let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
         let result = try runTool(DaemonHarness.daemonPath, ["--check-config", "--config", "/" + root + "/config/wirewatch.toml"])

@@ -41,13 +41,18 @@ final class DigestService: @unchecked Sendable {
         let previous = try store.lastDigestTime()
         let start = since ?? previous ?? (end - Self.firstWindow)
         let material = try store.digestMaterial(since: start, until: end)
-        let digest = DigestBuilder().build(material, since: start, until: end, now: now)
+        var digest = DigestBuilder().build(material, since: start, until: end, now: now)
+        let held = try store.heldAlerts(until: end)
+        digest.heldAlerts = held.map {
+            Digest.HeldAlert(id: $0.id, rule: $0.rule, message: $0.message, firedAt: $0.firedAt, eventID: $0.eventID)
+        }
         let current = settings()
         let writer = DigestWriter(
             folder: folder, formats: current.formats.compactMap(DigestWriter.Format.init(rawValue:)), keep: current.keep,
             maximumAge: Double(current.maximumAge.components.seconds))
         let paths = try writer.write(digest, now: now)
         if end >= (previous ?? -Double.infinity) { try store.setLastDigestTime(end) }
+        try store.markDigested(held.map(\.id), at: now)
         logger.notice(
             "digest written",
             metadata: [
