@@ -360,11 +360,17 @@ public final class Daemon: Service, @unchecked Sendable {
         for (key, before, after) in Self.pathChanges(old.paths, new.paths) {
             warnings.append("paths.\(key) changed from \(before) to \(after): takes effect at the next restart")
         }
+        if new.control.group != old.control.group {
+            warnings.append("control.group changed: callers are checked against it now; the socket file keeps its group until the next restart")
+        }
         liveSettings.update(new.inbox)
         logLevel.set(new.logLevel)
         current.withLock { configuration in
             configuration.inbox = new.inbox
             configuration.dedup = new.dedup
+            configuration.digest = new.digest
+            configuration.alerts = new.alerts
+            configuration.control = new.control
             configuration.logLevel = new.logLevel
         }
         for warning in warnings { logger.warning("\(warning)") }
