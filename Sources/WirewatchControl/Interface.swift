@@ -272,6 +272,7 @@ public enum WirewatchInterface {
 
         # The daemon could not complete the call (the store failed); the reason says how.
         error InternalError (reason: string)
+
         """
 
     /// The standard service interface every Varlink service offers.
