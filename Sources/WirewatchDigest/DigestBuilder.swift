@@ -10,8 +10,6 @@ public struct DigestBuilder: Sendable {
     public var summarySentences = 3
     /// Sentences two chosen ones may share at most this share of their words.
     public var maximumOverlap = 0.5
-    /// Original articles of an event read for its summary (the earliest of each source first).
-    public var articlesRead = 8
     /// At most this many events (the most important).
     public var maximumEvents = 10_000
 
@@ -85,14 +83,8 @@ public struct DigestBuilder: Sendable {
         _ event: EventSummary, articles: [DigestMaterial.Article], listed: [Digest.Source], importance: Double, newSources: Int,
         passages: [DigestMaterial.Passage], related: [String: [(id: Int64, headline: String)]]
     ) -> Digest.Event {
-        // Originals only (copies collapse into what they copy), the first of each source first.
-        let originals = articles.filter { $0.copyOf == nil }
-        var read: [DigestMaterial.Article] = []
-        var readSources = Set<String>()
-        for article in originals where readSources.insert((article.sourceKey ?? article.source ?? "").lowercased()).inserted {
-            read.append(article)
-            if read.count == articlesRead { break }
-        }
+        // Originals only (copies collapse into what they copy), the first of each source.
+        let read = DigestMaterial.read(articles).map { articles[$0] }
         let leads = read.map { Sentences.Lead(title: $0.title, lead: $0.lead) }
         let summary = summarize(leads, title: event.title)
         // Agency copy: passages shared between the event's articles, each once, with who shares it.

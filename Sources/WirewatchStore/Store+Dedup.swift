@@ -37,9 +37,10 @@ extension Store {
             ).execute(arguments: [decision.eventID, source, decision.articleID, decision.event.lastSeen])
         }
         let passage = try db.cachedStatement(
-            sql: "INSERT INTO shared_passage (article_id, other_article_id, text) VALUES (?, ?, ?)")
+            sql: "INSERT INTO shared_passage (article_id, other_article_id, text, from_original) VALUES (?, ?, ?, ?)")
+        let original = decision.kind == .sameEvent || decision.kind == .newEvent
         for shared in decision.evidence.sharedPassages {
-            try passage.execute(arguments: [decision.articleID, shared.otherArticleID, shared.text])
+            try passage.execute(arguments: [decision.articleID, shared.otherArticleID, shared.text, original])
         }
     }
 

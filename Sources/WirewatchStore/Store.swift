@@ -204,6 +204,17 @@ public final class Store: Sendable {
                     CREATE TABLE alert_state (rule TEXT PRIMARY KEY, data TEXT NOT NULL);
                     """)
         }
+        migrator.registerMigration("v6: passages of original reports indexed for digests") { db in
+            // Most shared passages are a copy repeating its original; a digest shows those shared
+            // by original reports, which a partial covering index finds without reading the rest.
+            try db.execute(
+                sql: """
+                    ALTER TABLE shared_passage ADD COLUMN from_original INTEGER NOT NULL DEFAULT 0;
+                    UPDATE shared_passage SET from_original = 1 WHERE article_id IN (
+                        SELECT id FROM article INDEXED BY article_digest WHERE decision IN ('same-event', 'new-event'));
+                    CREATE INDEX shared_passage_digest ON shared_passage(article_id, other_article_id, text) WHERE from_original = 1;
+                    """)
+        }
         return migrator
     }
 
