@@ -6,16 +6,18 @@ import WirewatchCore
 /// a window, their articles (with the beginning of their text), their sources and the passages
 /// their articles share.
 public struct DigestMaterial: Sendable {
+    /// An article of an event. Title, source and link are there for the articles a digest reads
+    /// or lists as the first of their source; the lead only for those it reads.
     public struct Article: Sendable, Equatable {
         public var id: Int64
         public var eventID: Int64
         public var title: String?
-        /// The source as the article gives it (or its file's name when it gives none).
+        /// The source as the article gives it (or its source key when it gives none: the link's
+        /// host, the feed folder or the file name).
         public var source: String?
         public var sourceKey: String?
         public var url: String?
         public var firstSeen: Double
-        public var decision: DedupDecision.Kind?
         /// The article this one copies (exactly or with edits), if any.
         public var copyOf: Int64?
         /// The beginning of its body (the lead and what follows, up to `leadCharacters`); empty
@@ -34,16 +36,28 @@ public struct DigestMaterial: Sendable {
 
     /// The positions in `articles` (an event's, in arrival order) of those a digest reads: the
     /// first original article of each source, at most ``articlesRead`` (copies collapse into what
-    /// they copy). Only these come with their lead.
+    /// they copy). Only these come with their lead, title and link.
     public static func read(_ articles: [Article]) -> [Int] {
-        var positions: [Int] = []
-        var readSources = Set<String>()
-        for (index, article) in articles.enumerated() where article.copyOf == nil {
-            guard readSources.insert((article.sourceKey ?? article.source ?? "").lowercased()).inserted else { continue }
-            positions.append(index)
-            if positions.count == articlesRead { break }
+        var selection = Selection()
+        return articles.indices.filter { selection.reads(articles[$0]) }
+    }
+
+    /// Picks the articles a digest reads from an event's articles in arrival order, one by one.
+    public struct Selection {
+        private var sources = Set<String>()
+        private var event: Int64?
+
+        public init() {}
+
+        /// Whether `article` (the next of its event, or the first of the next event) is read.
+        public mutating func reads(_ article: Article) -> Bool {
+            if article.eventID != event {
+                event = article.eventID
+                sources.removeAll(keepingCapacity: true)
+            }
+            guard article.copyOf == nil, sources.count < DigestMaterial.articlesRead else { return false }
+            return sources.insert((article.sourceKey ?? article.source ?? "").lowercased()).inserted
         }
-        return positions
     }
 
     public var events: [EventSummary]
@@ -83,16 +97,33 @@ extension Store {
                     return DigestMaterial(events: [], articles: [:], sources: [:], passages: [:])
                 }
                 let wanted = Set(events.map(\.id))
+                var sources: [Int64: [EventSource]] = [:]
+                var firstOfSource = Set<Int64>()
+                let sourceRows = try Row.fetchCursor(
+                    db,
+                    sql: "SELECT event_id, source, first_article_id, first_seen FROM event_source WHERE event_id BETWEEN ? AND ? ORDER BY event_id, first_seen, first_article_id",
+                    arguments: [first, last])
+                while let row = try sourceRows.next() {
+                    let event: Int64 = row[0]
+                    guard wanted.contains(event) else { continue }
+                    let source = EventSource(source: row[1], firstArticleID: row[2], firstSeen: row[3])
+                    sources[event, default: []].append(source)
+                    firstOfSource.insert(source.firstArticleID)
+                }
+                // Every article's times and copy link; titles, sources and links only of those a
+                // digest reads or lists (each value decoded costs more than reading the row).
                 var articles: [Int64: [DigestMaterial.Article]] = [:]
                 articles.reserveCapacity(events.count)
-                // Columns by position: a name lookup per value would cost more than the read.
+                var reads: [Int64: (event: Int64, index: Int)] = [:]
+                var selection = DigestMaterial.Selection()
+                // Shown articles without a source are named by their source key (the link's host,
+                // the feed folder or the file name); the oldest have none and their file's name.
+                var unnamed: [Int64: (event: Int64, index: Int)] = [:]
                 let rows = try Row.fetchCursor(
                     db.cachedStatement(
                         sql: """
-                            SELECT a.id, a.event_id, a.title, a.source, a.source_key, a.url, a.first_seen, a.decision,
-                                   coalesce(a.duplicate_of, a.near_duplicate_of) AS copy_of,
-                                   CASE WHEN a.source IS NULL THEN
-                                       (SELECT original_name FROM ingested_file f WHERE f.article_id = a.id ORDER BY f.id LIMIT 1) END AS file
+                            SELECT a.id, a.event_id, a.first_seen, coalesce(a.duplicate_of, a.near_duplicate_of) AS copy_of,
+                                   a.source_key, a.title, a.source, a.url
                             FROM article a INDEXED BY article_digest
                             WHERE a.event_id BETWEEN ? AND ? AND a.first_seen <= ? ORDER BY a.event_id, a.first_seen, a.id
                             """),
@@ -100,23 +131,31 @@ extension Store {
                 while let row = try rows.next() {
                     let event: Int64 = row[1]
                     guard wanted.contains(event) else { continue }
-                    articles[event, default: []].append(
-                        DigestMaterial.Article(
-                            id: row[0], eventID: event, title: row[2], source: row[3] ?? row[9], sourceKey: row[4], url: row[5],
-                            firstSeen: row[6], decision: (row[7] as String?).flatMap(DedupDecision.Kind.init(rawValue:)),
-                            copyOf: row[8], lead: ""))
+                    let id: Int64 = row[0]
+                    var article = DigestMaterial.Article(
+                        id: id, eventID: event, title: nil, source: nil, sourceKey: nil, url: nil, firstSeen: row[2], copyOf: row[3],
+                        lead: "")
+                    var isRead = false
+                    if article.copyOf == nil {
+                        article.sourceKey = row[4]
+                        isRead = selection.reads(article)
+                    }
+                    let position = (event, articles[event]?.count ?? 0)
+                    if isRead || firstOfSource.contains(id) {
+                        article.title = row[5]
+                        article.source = row[6] ?? article.sourceKey ?? row[4]
+                        article.url = row[7]
+                        if article.source == nil { unnamed[id] = position }
+                    }
+                    if isRead { reads[id] = position }
+                    articles[event, default: []].append(article)
+                }
+                for (id, name) in try Self.firstFileNames(of: unnamed.keys.sorted(), in: db) {
+                    if let position = unnamed[id] { articles[position.event]![position.index].source = name }
                 }
                 // Leads of the articles a digest reads, by id (older articles without one: the
                 // beginning of their body).
-                var readers: [(event: Int64, index: Int)] = []
-                var positions: [Int64: (event: Int64, index: Int)] = [:]
-                for (event, list) in articles {
-                    for index in DigestMaterial.read(list) {
-                        readers.append((event, index))
-                        positions[list[index].id] = (event, index)
-                    }
-                }
-                let ids = readers.map { articles[$0.event]![$0.index].id }.sorted()
+                let ids = reads.keys.sorted()
                 var missing: [Int64] = []
                 for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min(ids.count, $0 + 500)] }) {
                     var found = Set<Int64>()
@@ -126,7 +165,7 @@ extension Store {
                         arguments: StatementArguments(Array(chunk)))
                     while let row = try leads.next() {
                         let id: Int64 = row[0]
-                        guard let position = positions[id] else { continue }
+                        guard let position = reads[id] else { continue }
                         articles[position.event]![position.index].lead = row[1]
                         found.insert(id)
                     }
@@ -138,18 +177,8 @@ extension Store {
                         db, sql: "SELECT id, substr(body, 1, ?) FROM article WHERE id IN (\(marks))",
                         arguments: StatementArguments([Self.leadCharacters] + Array(chunk)))
                     {
-                        if let position = positions[row[0]] { articles[position.event]![position.index].lead = row[1] ?? "" }
+                        if let position = reads[row[0]] { articles[position.event]![position.index].lead = row[1] ?? "" }
                     }
-                }
-                var sources: [Int64: [EventSource]] = [:]
-                let sourceRows = try Row.fetchCursor(
-                    db,
-                    sql: "SELECT event_id, source, first_article_id, first_seen FROM event_source WHERE event_id BETWEEN ? AND ? ORDER BY event_id, first_seen, first_article_id",
-                    arguments: [first, last])
-                while let row = try sourceRows.next() {
-                    let event: Int64 = row[0]
-                    guard wanted.contains(event) else { continue }
-                    sources[event, default: []].append(EventSource(source: row[1], firstArticleID: row[2], firstSeen: row[3]))
                 }
                 // Passages between two original articles of the same event: the pairs are checked
                 // here, from the articles already read (joining article rows would read their bodies).
@@ -189,6 +218,22 @@ extension Store {
 }
 
 extension Store {
+    /// The name of each article's first file, in chunks of ids.
+    static func firstFileNames(of ids: [Int64], in db: Database) throws -> [Int64: String] {
+        var names: [Int64: String] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min(ids.count, $0 + 500)] }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT article_id, original_name FROM ingested_file WHERE article_id IN (\(marks)) ORDER BY id",
+                arguments: StatementArguments(Array(chunk)))
+            while let row = try rows.next() {
+                let id: Int64 = row[0]
+                if names[id] == nil { names[id] = row[1] }
+            }
+        }
+        return names
+    }
+
     /// When the last digest ended (its `until`), or nil before the first.
     public func lastDigestTime() throws(StoreError) -> Double? {
         do {
