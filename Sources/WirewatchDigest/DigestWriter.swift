@@ -56,21 +56,26 @@ public struct DigestWriter: Sendable {
             stem = Self.stem(digest) + "-\(suffix)"
             suffix += 1
         }
-        // The formats are rendered side by side, then written one after the other.
-        let rendered = ParallelSlots<[UInt8]>(count: formats.count, empty: [])
+        // The formats are rendered and written side by side (one renders while another's bytes
+        // go to the disk); each file appears whole, by rename, or not at all.
+        let outcomes = ParallelSlots<WriteError?>(count: formats.count, empty: nil)
         let formats = self.formats
+        let paths = formats.map { folder + "/" + stem + "." + $0.rawValue }
         DispatchQueue.concurrentPerform(iterations: formats.count) { index in
+            let bytes: [UInt8]
             switch formats[index] {
-            case .markdown: rendered.set(index, Array(DigestMarkdown.render(digest).utf8))
-            case .json: rendered.set(index, DigestJSON.render(digest))
-            case .html: rendered.set(index, Array(DigestHTML.render(digest).utf8))
+            case .markdown: bytes = DigestMarkdown.bytes(digest)
+            case .json: bytes = DigestJSON.render(digest)
+            case .html: bytes = DigestHTML.bytes(digest)
+            }
+            do throws(WriteError) {
+                try Self.writeAtomically(bytes, to: paths[index])
+            } catch {
+                outcomes.set(index, error)
             }
         }
-        for (format, bytes) in zip(formats, rendered.values) {
-            let path = folder + "/" + stem + "." + format.rawValue
-            try Self.writeAtomically(bytes, to: path)
-            written.append(path)
-        }
+        if let failure = outcomes.values.compactMap({ $0 }).first { throw failure }
+        written = paths
         applyRetention(now: now)
         return written
     }

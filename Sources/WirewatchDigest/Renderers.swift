@@ -10,8 +10,29 @@ enum DigestTime {
         var time = time_t(seconds.rounded(.down))
         var parts = tm()
         gmtime_r(&time, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        // Written digit by digit: a digest formats hundreds of thousands of times.
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            func put(_ value: Int32, _ digits: Int, at offset: Int) {
+                var value = value
+                for position in stride(from: offset + digits - 1, through: offset, by: -1) {
+                    buffer[position] = UInt8(0x30 + value % 10)
+                    value /= 10
+                }
+            }
+            put(parts.tm_year + 1900, 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            put(parts.tm_mon + 1, 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            put(parts.tm_mday, 2, at: 8)
+            buffer[10] = UInt8(ascii: "T")
+            put(parts.tm_hour, 2, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            put(parts.tm_min, 2, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            put(parts.tm_sec, 2, at: 17)
+            buffer[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 
     /// "2024-06-18 12:05 UTC", for people.
@@ -154,104 +175,150 @@ final class JSONWriter {
         needsComma = true
     }
 
+    /// A JSON string: runs that need no escaping are copied whole.
     func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: bytes.append(byte)
+        var text = text
+        text.withUTF8 { source in
+            bytes.append(UInt8(ascii: "\""))
+            var start = 0
+            for index in 0..<source.count {
+                let byte = source[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start..<index])) }
+                escape(byte)
+                start = index + 1
             }
+            if start < source.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start...])) }
+            bytes.append(UInt8(ascii: "\""))
         }
-        bytes.append(UInt8(ascii: "\""))
         needsComma = true
+    }
+
+    private func escape(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+        case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+        case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+        case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+        case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        default:
+            let hex = Array("0123456789abcdef".utf8)
+            bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+        }
     }
 }
 
 /// The Markdown form.
 public enum DigestMarkdown {
     public static func render(_ digest: Digest) -> String {
-        var lines = [
-            "# Wirewatch digest",
-            "",
-            "\(DigestTime.readable(digest.since)) to \(DigestTime.readable(digest.until)): \(digest.events.count) \(digest.events.count == 1 ? "event" : "events").",
-        ]
+        String(decoding: bytes(digest), as: UTF8.self)
+    }
+
+    /// The document as UTF-8, written straight into one buffer.
+    static func bytes(_ digest: Digest) -> [UInt8] {
+        var out = ByteText(capacity: 1 << 12 + digest.events.count * 3072)
+        out.add("# Wirewatch digest\n\n")
+        out.add(DigestTime.readable(digest.since))
+        out.add(" to ")
+        out.add(DigestTime.readable(digest.until))
+        out.add(": ")
+        out.count(digest.events.count, "event", "events")
+        out.add(".\n")
         if !digest.heldAlerts.isEmpty {
-            lines += ["", "## Alerts held during quiet hours", ""]
+            out.add("\n## Alerts held during quiet hours\n\n")
             for alert in digest.heldAlerts {
-                lines.append("- \(DigestTime.readable(alert.firedAt)), \(escape(alert.rule)): \(escape(alert.message))")
+                out.add("- ")
+                out.add(DigestTime.readable(alert.firedAt))
+                out.add(", ")
+                out.markdown(alert.rule)
+                out.add(": ")
+                out.markdown(alert.message)
+                out.add("\n")
             }
         }
         for event in digest.events {
-            lines.append("")
-            lines.append("## \(escape(event.headline))")
-            lines.append("")
-            lines.append(
-                "First seen \(DigestTime.readable(event.firstSeen)), last \(DigestTime.readable(event.lastSeen)); \(event.sources.count) \(event.sources.count == 1 ? "source" : "sources"), \(event.articleCount) \(event.articleCount == 1 ? "article" : "articles").")
+            out.add("\n## ")
+            out.markdown(event.headline)
+            out.add("\n\nFirst seen ")
+            out.add(DigestTime.readable(event.firstSeen))
+            out.add(", last ")
+            out.add(DigestTime.readable(event.lastSeen))
+            out.add("; ")
+            out.count(event.sources.count, "source", "sources")
+            out.add(", ")
+            out.count(event.articleCount, "article", "articles")
+            out.add(".\n")
             if !event.summary.isEmpty {
-                lines.append("")
-                lines.append(event.summary.map(escape).joined(separator: " "))
+                out.add("\n")
+                for (index, sentence) in event.summary.enumerated() {
+                    if index > 0 { out.add(" ") }
+                    out.markdown(sentence)
+                }
+                out.add("\n")
             }
             if !event.additions.isEmpty {
-                lines.append("")
-                lines.append("**What later sources added**")
-                lines.append("")
-                for addition in event.additions { lines.append("- \(escape(addition.source)): \(escape(addition.sentence))") }
+                out.add("\n**What later sources added**\n\n")
+                for addition in event.additions {
+                    out.add("- ")
+                    out.markdown(addition.source)
+                    out.add(": ")
+                    out.markdown(addition.sentence)
+                    out.add("\n")
+                }
             }
             if !event.sharedPassages.isEmpty {
-                lines.append("")
-                lines.append("**Shared agency copy**")
-                lines.append("")
+                out.add("\n**Shared agency copy**\n")
                 for passage in event.sharedPassages {
-                    lines.append("> \(escape(passage.text)) _(articles \(passage.articleIDs.map(String.init).joined(separator: ", ")))_")
-                    lines.append("")
+                    out.add("\n> ")
+                    out.markdown(passage.text)
+                    out.add(" _(articles ")
+                    for (index, id) in passage.articleIDs.enumerated() {
+                        if index > 0 { out.add(", ") }
+                        out.number(id)
+                    }
+                    out.add(")_\n")
                 }
-                lines.removeLast()
             }
-            lines.append("")
-            lines.append("**Sources**")
-            lines.append("")
+            out.add("\n**Sources**\n\n")
             for source in event.sources {
-                let name = source.url.map { "[\(escape(source.name))](\($0))" } ?? escape(source.name)
-                let copy = source.copyOf.map { ", copy of article \($0)" } ?? ""
-                lines.append("- \(name), \(DigestTime.readable(source.firstSeen))\(copy)")
+                out.add("- ")
+                if let url = source.url {
+                    out.add("[")
+                    out.markdown(source.name)
+                    out.add("](")
+                    out.add(url)
+                    out.add(")")
+                } else {
+                    out.markdown(source.name)
+                }
+                out.add(", ")
+                out.add(DigestTime.readable(source.firstSeen))
+                if let copy = source.copyOf {
+                    out.add(", copy of article ")
+                    out.number(copy)
+                }
+                out.add("\n")
             }
             if !event.names.isEmpty {
-                lines.append("")
-                lines.append("**Names:** \(event.names.map(escape).joined(separator: ", "))")
+                out.add("\n**Names:** ")
+                for (index, name) in event.names.enumerated() {
+                    if index > 0 { out.add(", ") }
+                    out.markdown(name)
+                }
+                out.add("\n")
             }
             if !event.related.isEmpty {
-                lines.append("")
-                lines.append("**Related:** " + event.related.map { "\(escape($0.headline)) (\($0.sharedNames.joined(separator: ", ")))" }.joined(separator: "; "))
+                out.add("\n**Related:** ")
+                for (index, related) in event.related.enumerated() {
+                    if index > 0 { out.add("; ") }
+                    out.markdown(related.headline)
+                    out.add(" (")
+                    out.add(related.sharedNames.joined(separator: ", "))
+                    out.add(")")
+                }
+                out.add("\n")
             }
         }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// Markdown's special characters at the start of text or inside it, made literal.
-    static func escape(_ text: String) -> String {
-        func special(_ byte: UInt8) -> Bool {
-            switch byte {
-            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["), UInt8(ascii: "]"),
-                UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "#"), UInt8(ascii: "|"):
-                return true
-            default:
-                return false
-            }
-        }
-        guard text.utf8.contains(where: special) else { return text }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count + 8)
-        for byte in text.utf8 {
-            if special(byte) { bytes.append(UInt8(ascii: "\\")) }
-            bytes.append(byte)
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return out.bytes
     }
 }
