@@ -143,8 +143,21 @@ struct AlertIntegrationTests {
         try daemon.start()
         try daemon.renameIn("copy.txt", try DedupIntegrationTests.seed(DedupIntegrationTests.seeds[2]) + "\nNachtrag.")
         try daemon.waitUntil("the copy stored", timeout: 30) { try daemon.storedNames().count == 6 }
-        // A new event that matches fires once more.
+        // A new event that matches fires once more, and followers see the alert.
+        let follower = try VarlinkClient(path: daemon.base + "/control.sock", timeout: 15)
+        try follower.send(VarlinkCall(method: "io.wirewatch.Follow", more: true))
+        #expect(try follower.nextReply().parameters["change"]?["kind"]?.stringValue == "status")
         try daemon.renameIn("rakete.txt", Self.otherEvent)
+        var followed: JSONValue?
+        for _ in 0..<40 {
+            let change = try follower.nextReply().parameters["change"]
+            if change?["kind"]?.stringValue == "alert" {
+                followed = change?["alert"]
+                break
+            }
+        }
+        #expect(followed?["rule"]?.stringValue == "nordkorea")
+        #expect(followed?["held"] == .bool(false))
         try daemon.waitUntil("the new event's alert", timeout: 30) { lines(alertsPath).count == 2 }
         let second = lines(alertsPath)[1]
         #expect(second["event"]?["id"] != alert["event"]?["id"])

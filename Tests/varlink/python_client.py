@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An independent Varlink client against a running wirewatchd: the Python `varlink` package
 (PyPI) reads the service's info and interface description (its parser must accept it, and the
-interface file in the repository), then calls GetStatus, ListEvents and a typed error.
+interface file in the repository), then calls GetStatus, ListEvents, GetEvent, ListAlerts and a typed error.
 
     python3 Tests/varlink/python_client.py SOCKET INTERFACE_FILE
 
@@ -41,6 +41,9 @@ def main(socket, interface_file):
             shown = wirewatch.GetEvent(event["id"])
             assert len(shown["articles"]) == event["articles"], shown
             print("GetEvent:", len(shown["sources"]), "sources,", len(shown["articles"]), "articles")
+            alerts = wirewatch.ListAlerts(limit=5)
+            assert alerts["total"] == len(alerts["alerts"]), alerts
+            print("ListAlerts:", alerts["total"], "alerts")
             try:
                 wirewatch.GetArticle(987654)
             except varlink.VarlinkError as error:
