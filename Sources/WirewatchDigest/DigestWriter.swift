@@ -1,4 +1,5 @@
 import Foundation
+import WirewatchCore
 
 #if canImport(Glibc)
 import Glibc
@@ -135,25 +136,5 @@ public struct DigestWriter: Sendable {
             fsync(folder)
             close(folder)
         }
-    }
-}
-
-/// One slot per iteration of a parallel loop, each written by its own iteration and read after.
-final class ParallelSlots<Value>: @unchecked Sendable {
-    private var slots: [Value]
-    private let lock = NSLock()
-
-    init(count: Int, empty: Value) { slots = Array(repeating: empty, count: count) }
-
-    func set(_ index: Int, _ value: Value) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    var values: [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
     }
 }

@@ -86,134 +86,154 @@ extension Store {
     /// Events with an article that arrived in `since...until`, with their material. Only the
     /// articles a digest reads (``DigestMaterial/read(_:)``) come with their lead, and only
     /// passages between two original reports (copies are listed as copies of their original).
+    ///
+    /// Large windows are read in two halves (by event) on two connections at once.
     public func digestMaterial(since: Double, until: Double) throws(StoreError) -> DigestMaterial {
         do {
-            return try pool.read { db in
-                let events = try Row.fetchAll(
+            let events = try pool.read { db in
+                try Row.fetchAll(
                     db, sql: "SELECT * FROM event WHERE last_seen >= ? AND first_seen <= ? ORDER BY id",
                     arguments: [since, until]
                 ).map(Self.eventSummary)
-                guard let first = events.first?.id, let last = events.last?.id else {
-                    return DigestMaterial(events: [], articles: [:], sources: [:], passages: [:])
-                }
-                let wanted = Set(events.map(\.id))
-                var sources: [Int64: [EventSource]] = [:]
-                var firstOfSource = Set<Int64>()
-                let sourceRows = try Row.fetchCursor(
-                    db,
-                    sql: "SELECT event_id, source, first_article_id, first_seen FROM event_source WHERE event_id BETWEEN ? AND ? ORDER BY event_id, first_seen, first_article_id",
-                    arguments: [first, last])
-                while let row = try sourceRows.next() {
-                    let event: Int64 = row[0]
-                    guard wanted.contains(event) else { continue }
-                    let source = EventSource(source: row[1], firstArticleID: row[2], firstSeen: row[3])
-                    sources[event, default: []].append(source)
-                    firstOfSource.insert(source.firstArticleID)
-                }
-                // Every article's times and copy link; titles, sources and links only of those a
-                // digest reads or lists (each value decoded costs more than reading the row).
-                var articles: [Int64: [DigestMaterial.Article]] = [:]
-                articles.reserveCapacity(events.count)
-                var reads: [Int64: (event: Int64, index: Int)] = [:]
-                var selection = DigestMaterial.Selection()
-                // Shown articles without a source are named by their source key (the link's host,
-                // the feed folder or the file name); the oldest have none and their file's name.
-                var unnamed: [Int64: (event: Int64, index: Int)] = [:]
-                let rows = try Row.fetchCursor(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT a.id, a.event_id, a.first_seen, coalesce(a.duplicate_of, a.near_duplicate_of) AS copy_of,
-                                   a.source_key, a.title, a.source, a.url
-                            FROM article a INDEXED BY article_digest
-                            WHERE a.event_id BETWEEN ? AND ? AND a.first_seen <= ? ORDER BY a.event_id, a.first_seen, a.id
-                            """),
-                    arguments: [first, last, until])
-                while let row = try rows.next() {
-                    let event: Int64 = row[1]
-                    guard wanted.contains(event) else { continue }
-                    let id: Int64 = row[0]
-                    var article = DigestMaterial.Article(
-                        id: id, eventID: event, title: nil, source: nil, sourceKey: nil, url: nil, firstSeen: row[2], copyOf: row[3],
-                        lead: "")
-                    var isRead = false
-                    if article.copyOf == nil {
-                        article.sourceKey = row[4]
-                        isRead = selection.reads(article)
-                    }
-                    let position = (event, articles[event]?.count ?? 0)
-                    if isRead || firstOfSource.contains(id) {
-                        article.title = row[5]
-                        article.source = row[6] ?? article.sourceKey ?? row[4]
-                        article.url = row[7]
-                        if article.source == nil { unnamed[id] = position }
-                    }
-                    if isRead { reads[id] = position }
-                    articles[event, default: []].append(article)
-                }
-                for (id, name) in try Self.firstFileNames(of: unnamed.keys.sorted(), in: db) {
-                    if let position = unnamed[id] { articles[position.event]![position.index].source = name }
-                }
-                // Leads of the articles a digest reads, by id (older articles without one: the
-                // beginning of their body).
-                let ids = reads.keys.sorted()
-                var missing: [Int64] = []
-                for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min(ids.count, $0 + 500)] }) {
-                    var found = Set<Int64>()
-                    let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                    let leads = try Row.fetchCursor(
-                        db, sql: "SELECT article_id, lead FROM article_lead WHERE article_id IN (\(marks))",
-                        arguments: StatementArguments(Array(chunk)))
-                    while let row = try leads.next() {
-                        let id: Int64 = row[0]
-                        guard let position = reads[id] else { continue }
-                        articles[position.event]![position.index].lead = row[1]
-                        found.insert(id)
-                    }
-                    missing += chunk.filter { !found.contains($0) }
-                }
-                for chunk in stride(from: 0, to: missing.count, by: 500).map({ missing[$0..<min(missing.count, $0 + 500)] }) {
-                    let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                    for row in try Row.fetchAll(
-                        db, sql: "SELECT id, substr(body, 1, ?) FROM article WHERE id IN (\(marks))",
-                        arguments: StatementArguments([Self.leadCharacters] + Array(chunk)))
-                    {
-                        if let position = reads[row[0]] { articles[position.event]![position.index].lead = row[1] ?? "" }
-                    }
-                }
-                // Passages between two original articles of the same event: the pairs are checked
-                // here, from the articles already read (joining article rows would read their bodies).
-                var eventOf: [Int64: Int64] = [:]
-                var lowest = Int64.max
-                var highest = Int64.min
-                for (event, list) in articles {
-                    for article in list where article.copyOf == nil {
-                        eventOf[article.id] = event
-                        lowest = min(lowest, article.id)
-                        highest = max(highest, article.id)
-                    }
-                }
-                var passages: [Int64: [DigestMaterial.Passage]] = [:]
-                if lowest <= highest {
-                    let passageRows = try Row.fetchCursor(
-                        db,
-                        sql: """
-                            SELECT article_id, other_article_id, text FROM shared_passage INDEXED BY shared_passage_digest
-                            WHERE from_original = 1 AND article_id BETWEEN ? AND ? ORDER BY rowid
-                            """,
-                        arguments: [lowest, highest])
-                    while let row = try passageRows.next() {
-                        let articleID: Int64 = row[0]
-                        guard let event = eventOf[articleID] else { continue }
-                        let otherID: Int64 = row[1]
-                        guard eventOf[otherID] == event, passages[event, default: []].count < Self.passagesPerEvent else { continue }
-                        passages[event, default: []].append(DigestMaterial.Passage(articleID: articleID, otherArticleID: otherID, text: row[2]))
-                    }
-                }
-                return DigestMaterial(events: events, articles: articles, sources: sources, passages: passages)
             }
+            let parts = events.count >= 1000 ? 2 : 1
+            let size = (events.count + parts - 1) / max(1, parts)
+            let slices = stride(from: 0, to: events.count, by: max(1, size)).map { Array(events[$0..<min(events.count, $0 + size)]) }
+            let results = ParallelSlots<Result<DigestMaterial, any Error>?>(count: slices.count, empty: nil)
+            DispatchQueue.concurrentPerform(iterations: slices.count) { index in
+                results.set(index, Result { try pool.read { db in try Self.material(of: slices[index], until: until, in: db) } })
+            }
+            var material = DigestMaterial(events: events, articles: [:], sources: [:], passages: [:])
+            for part in try results.values.map({ try $0!.get() }) {
+                material.articles.merge(part.articles) { first, _ in first }
+                material.sources.merge(part.sources) { first, _ in first }
+                material.passages.merge(part.passages) { first, _ in first }
+            }
+            return material
         } catch {
             throw StoreError(operation: "read the material of a digest", path: path, underlying: error)
         }
+    }
+
+    /// The material of `events` (ordered by id), read in one transaction.
+    static func material(of events: [EventSummary], until: Double, in db: Database) throws -> DigestMaterial {
+        guard let first = events.first?.id, let last = events.last?.id else {
+            return DigestMaterial(events: [], articles: [:], sources: [:], passages: [:])
+        }
+        let wanted = Set(events.map(\.id))
+        var sources: [Int64: [EventSource]] = [:]
+        var firstOfSource = Set<Int64>()
+        let sourceRows = try Row.fetchCursor(
+            db,
+            sql: "SELECT event_id, source, first_article_id, first_seen FROM event_source WHERE event_id BETWEEN ? AND ? ORDER BY event_id, first_seen, first_article_id",
+            arguments: [first, last])
+        while let row = try sourceRows.next() {
+            let event: Int64 = row[0]
+            guard wanted.contains(event) else { continue }
+            let source = EventSource(source: row[1], firstArticleID: row[2], firstSeen: row[3])
+            sources[event, default: []].append(source)
+            firstOfSource.insert(source.firstArticleID)
+        }
+        // Every article's times and copy link; titles, sources and links only of those a
+        // digest reads or lists (each value decoded costs more than reading the row).
+        var articles: [Int64: [DigestMaterial.Article]] = [:]
+        articles.reserveCapacity(events.count)
+        var reads: [Int64: (event: Int64, index: Int)] = [:]
+        var selection = DigestMaterial.Selection()
+        // Shown articles without a source are named by their source key (the link's host,
+        // the feed folder or the file name); the oldest have none and their file's name.
+        var unnamed: [Int64: (event: Int64, index: Int)] = [:]
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT a.id, a.event_id, a.first_seen, coalesce(a.duplicate_of, a.near_duplicate_of) AS copy_of,
+                           a.source_key, a.title, a.source, a.url
+                    FROM article a INDEXED BY article_digest
+                    WHERE a.event_id BETWEEN ? AND ? AND a.first_seen <= ? ORDER BY a.event_id, a.first_seen, a.id
+                    """),
+            arguments: [first, last, until])
+        while let row = try rows.next() {
+            let event: Int64 = row[1]
+            guard wanted.contains(event) else { continue }
+            let id: Int64 = row[0]
+            var article = DigestMaterial.Article(
+                id: id, eventID: event, title: nil, source: nil, sourceKey: nil, url: nil, firstSeen: row[2], copyOf: row[3],
+                lead: "")
+            var isRead = false
+            if article.copyOf == nil {
+                article.sourceKey = row[4]
+                isRead = selection.reads(article)
+            }
+            let position = (event, articles[event]?.count ?? 0)
+            if isRead || firstOfSource.contains(id) {
+                article.title = row[5]
+                article.source = row[6] ?? article.sourceKey ?? row[4]
+                article.url = row[7]
+                if article.source == nil { unnamed[id] = position }
+            }
+            if isRead { reads[id] = position }
+            articles[event, default: []].append(article)
+        }
+        for (id, name) in try Self.firstFileNames(of: unnamed.keys.sorted(), in: db) {
+            if let position = unnamed[id] { articles[position.event]![position.index].source = name }
+        }
+        // Leads of the articles a digest reads, by id (older articles without one: the
+        // beginning of their body).
+        let ids = reads.keys.sorted()
+        var missing: [Int64] = []
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min(ids.count, $0 + 500)] }) {
+            var found = Set<Int64>()
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let leads = try Row.fetchCursor(
+                db, sql: "SELECT article_id, lead FROM article_lead WHERE article_id IN (\(marks))",
+                arguments: StatementArguments(Array(chunk)))
+            while let row = try leads.next() {
+                let id: Int64 = row[0]
+                guard let position = reads[id] else { continue }
+                articles[position.event]![position.index].lead = row[1]
+                found.insert(id)
+            }
+            missing += chunk.filter { !found.contains($0) }
+        }
+        for chunk in stride(from: 0, to: missing.count, by: 500).map({ missing[$0..<min(missing.count, $0 + 500)] }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, substr(body, 1, ?) FROM article WHERE id IN (\(marks))",
+                arguments: StatementArguments([Self.leadCharacters] + Array(chunk)))
+            {
+                if let position = reads[row[0]] { articles[position.event]![position.index].lead = row[1] ?? "" }
+            }
+        }
+        // Passages between two original articles of the same event: the pairs are checked
+        // here, from the articles already read (joining article rows would read their bodies).
+        var eventOf: [Int64: Int64] = [:]
+        var lowest = Int64.max
+        var highest = Int64.min
+        for (event, list) in articles {
+            for article in list where article.copyOf == nil {
+                eventOf[article.id] = event
+                lowest = min(lowest, article.id)
+                highest = max(highest, article.id)
+            }
+        }
+        var passages: [Int64: [DigestMaterial.Passage]] = [:]
+        if lowest <= highest {
+            let passageRows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT article_id, other_article_id, text FROM shared_passage INDEXED BY shared_passage_digest
+                    WHERE from_original = 1 AND article_id BETWEEN ? AND ? ORDER BY rowid
+                    """,
+                arguments: [lowest, highest])
+            while let row = try passageRows.next() {
+                let articleID: Int64 = row[0]
+                guard let event = eventOf[articleID] else { continue }
+                let otherID: Int64 = row[1]
+                guard eventOf[otherID] == event, passages[event, default: []].count < Self.passagesPerEvent else { continue }
+                passages[event, default: []].append(DigestMaterial.Passage(articleID: articleID, otherArticleID: otherID, text: row[2]))
+            }
+        }
+        return DigestMaterial(events: events, articles: articles, sources: sources, passages: passages)
     }
 }
 

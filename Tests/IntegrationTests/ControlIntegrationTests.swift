@@ -190,6 +190,18 @@ struct ControlIntegrationTests {
         #expect(events.count == 1)
         #expect(sources.count == 5)
         #expect(events.first?["headline"]?.stringValue?.isEmpty == false)
+        // The agency sentences 002 and 004 share are marked, and the summary repeats nothing.
+        guard case .array(let passages)? = events.first?["shared_passages"], case .array(let summary)? = events.first?["summary"] else {
+            Issue.record("no passages or summary")
+            return
+        }
+        #expect(
+            passages.contains { passage in
+                guard case .array(let ids)? = passage["article_ids"] else { return false }
+                return ids.contains(.number(3)) && ids.contains(.number(5))
+            })
+        let sentences = summary.compactMap(\.stringValue)
+        #expect(!sentences.isEmpty && Set(sentences).count == sentences.count)
         // The next digest starts where this one ended: nothing new since.
         let next = try JSONValue.decode(Array(try Self.cli(daemon, ["digest", "--json"]).stdout.utf8))
         #expect(next["events"]?.intValue == 0)

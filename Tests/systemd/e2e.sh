@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end under a real systemd as PID 1 (../shared/tools/systemd-sandbox): the installed,
 # hardened units run the real binaries. Socket activation on the first `wirewatch status`,
-# STATUS= with real counts, reload (good and broken config), structured journal fields,
+# STATUS= with real counts, an alert into alerts.jsonl and the journal, reload (good and broken
+# config), structured journal fields,
 # a clean stop, and a hung pipeline killed by the watchdog.
 set -euo pipefail
 sandbox=$(realpath "$1")
@@ -37,6 +38,8 @@ run systemd-sysusers >/dev/null
 run systemd-tmpfiles --create /usr/local/lib/tmpfiles.d/wirewatch.conf
 run systemctl daemon-reload
 run systemctl start wirewatch.socket
+# A watchlist rule for the seeds' event.
+run sh -c 'printf "\n[[alerts.rule]]\nname = \"nordkorea\"\nkind = \"watchlist\"\nany = [\"Nordkorea\"]\npriority = \"warning\"\n" >> /etc/wirewatch/wirewatch.toml'
 
 check "service is not running before the first call" test "$(prop wirewatch.service ActiveState)" = inactive
 check "the first 'wirewatch status' starts the service through the socket" \
@@ -51,6 +54,17 @@ echo "e2e: StatusText: $(prop wirewatch.service StatusText)"
 check "the daemon, running as wirewatch, filed the seeds into a dated archive folder" \
   test "$(run sh -c 'stat -c %U /var/spool/wirewatch/archive/*/ && ls /var/spool/wirewatch/archive/*/ | wc -l')" = "wirewatch
 5"
+
+alert_lines() { run sh -c 'cat /var/lib/wirewatch/alerts.jsonl 2>/dev/null' | grep -c '"rule":"nordkorea"'; }
+has_alert() { test "$(alert_lines)" = 1; }
+check "the watchlist rule fired once into alerts.jsonl" wait_for 10 has_alert
+check "alerts.jsonl belongs to wirewatch" test "$(run stat -c %U /var/lib/wirewatch/alerts.jsonl)" = wirewatch
+alerts_journal() {
+  run journalctl -o json --output-fields=MESSAGE_ID,PRIORITY,WIREWATCH_RULE MESSAGE_ID=5d3e0c8c1f7a4b8e9a2f6c4d7b1e0a93 |
+    grep '"PRIORITY":"4"' | grep -c '"WIREWATCH_RULE":"nordkorea"'
+}
+has_journal_alert() { test "$(alerts_journal)" = 1; }
+check "the alert is in the journal with its MESSAGE_ID and the rule's priority" wait_for 10 has_journal_alert
 
 pid=$(prop wirewatch.service MainPID)
 check "systemctl reload succeeds" run systemctl reload wirewatch.service

@@ -56,7 +56,7 @@ public struct Alert: Sendable, Equatable {
     public var json: String {
         let payload = Payload(
             schema: "wirewatch-alert/1", id: id, rule: rule, kind: kind, reason: reason, priority: priority,
-            firedAt: Self.iso8601(firedAt), deferred: deferred, message: message, matched: matched,
+            firedAt: Self.iso8601(firedAt), held: deferred, message: message, matched: matched,
             event: event.map { event in
                 Payload.Event(
                     id: event.id, title: event.title, firstSeen: Self.iso8601(event.firstSeen),
@@ -111,14 +111,14 @@ public struct Alert: Sendable, Equatable {
         var reason: String
         var priority: Int
         var firedAt: String
-        var deferred: Bool
+        var held: Bool
         var message: String
         var matched: [String]
         var event: Event?
         var article: Article?
 
         enum CodingKeys: String, CodingKey {
-            case schema, id, rule, kind, reason, priority, deferred, message, matched, event, article
+            case schema, id, rule, kind, reason, priority, held, message, matched, event, article
             case firedAt = "fired_at"
         }
     }
