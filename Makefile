@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
-APT_PACKAGES := libsystemd-dev libxml2-dev libstemmer-dev libsqlite3-dev pkg-config
+# libcurl4: webhooks load it when they first post.
+APT_PACKAGES := libsystemd-dev libxml2-dev libstemmer-dev libsqlite3-dev pkg-config libcurl4
 # Only the tests need these (headless Chromium renders the HTML digest).
 TEST_APT_PACKAGES := chromium
 BASE ?= ./var

@@ -55,6 +55,11 @@ final class AlertDispatcher: @unchecked Sendable {
 
     /// Starts the sink threads with what the store still has to deliver.
     func start() -> [ThreadRunner] {
+        if let webhook = settings().webhook, let problem = Self.networkProblem() {
+            logger.error(
+                "alerts.webhook cannot reach \(webhook.url): \(problem). The shipped wirewatch.service denies network access; allow it with a drop-in (see README, Alerts)",
+                metadata: ["event": "webhook-no-network"])
+        }
         do {
             let pending = try store.pendingAlerts(limit: 100_000)
             if !pending.isEmpty {
@@ -105,6 +110,18 @@ final class AlertDispatcher: @unchecked Sendable {
         default:
             return
         }
+    }
+
+    /// Why this process cannot open an internet socket (a sandbox without network), or nil.
+    static func networkProblem() -> String? {
+        for family in [AF_INET, AF_INET6] {
+            let descriptor = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            if descriptor >= 0 {
+                close(descriptor)
+                return nil
+            }
+        }
+        return "no IPv4 or IPv6 socket can be opened (\(String(cString: strerror(errno))))"
     }
 
     static func seconds(_ duration: Duration) -> Double {
