@@ -3,6 +3,12 @@
 // glibc declarations that Swift's Glibc module does not export.
 #include <malloc.h>
 #include <stddef.h>
+#include <sys/socket.h>
+
+// Declared by glibc only under _GNU_SOURCE, which would change this module's libc types: the
+// descriptor and its close-on-exec flag in one step, so a child started meanwhile never gets it.
+extern int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+extern int pipe2(int fds[2], int flags);
 
 // libcurl, loaded with dlopen when a webhook is first used (so an idle daemon never maps it).
 // Its option setters are variadic, which Swift cannot call: these call them with one argument.

@@ -134,7 +134,7 @@ extension Store {
         if let article { text += "\n\n" + article.body }
         let observation = AlertObservation(
             decision: decision, title: article?.title, source: article?.source, url: article?.url,
-            language: article?.language, text: text, time: file.arrivedAt)
+            language: article?.language, text: text, time: file.arrivedAt, decidedAt: file.processedAt)
         var recorded: [Alert] = []
         for var alert in judge.engine.judge(observation, history: DatabaseAlertHistory(db: db)) {
             try db.cachedStatement(

@@ -87,24 +87,34 @@ extension Store {
     /// articles a digest reads (``DigestMaterial/read(_:)``) come with their lead, and only
     /// passages between two original reports (copies are listed as copies of their original).
     ///
-    /// Large windows are read in two halves (by event) on two connections at once.
+    /// Large windows are read in two halves (by event id) on two connections at once; each half
+    /// reads its events and their material in one transaction, so each event is consistent.
     public func digestMaterial(since: Double, until: Double) throws(StoreError) -> DigestMaterial {
+        let window = "last_seen >= ? AND first_seen <= ?"
         do {
-            let events = try pool.read { db in
-                try Row.fetchAll(
-                    db, sql: "SELECT * FROM event WHERE last_seen >= ? AND first_seen <= ? ORDER BY id",
-                    arguments: [since, until]
-                ).map(Self.eventSummary)
+            let ids = try pool.read { db in
+                try Int64.fetchAll(db, sql: "SELECT id FROM event WHERE \(window) ORDER BY id", arguments: [since, until])
             }
-            let parts = events.count >= 1000 ? 2 : 1
-            let size = (events.count + parts - 1) / max(1, parts)
-            let slices = stride(from: 0, to: events.count, by: max(1, size)).map { Array(events[$0..<min(events.count, $0 + size)]) }
-            let results = ParallelSlots<Result<DigestMaterial, any Error>?>(count: slices.count, empty: nil)
-            DispatchQueue.concurrentPerform(iterations: slices.count) { index in
-                results.set(index, Result { try pool.read { db in try Self.material(of: slices[index], until: until, in: db) } })
+            let parts = ids.count >= 1000 ? 2 : 1
+            let size = max(1, (ids.count + parts - 1) / parts)
+            let ranges = stride(from: 0, to: ids.count, by: size).map { ids[$0]...ids[min(ids.count, $0 + size) - 1] }
+            let results = ParallelSlots<Result<DigestMaterial, any Error>?>(count: ranges.count, empty: nil)
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+                results.set(
+                    index,
+                    Result {
+                        try pool.read { db in
+                            let events = try Row.fetchAll(
+                                db, sql: "SELECT * FROM event WHERE id BETWEEN ? AND ? AND \(window) ORDER BY id",
+                                arguments: [ranges[index].lowerBound, ranges[index].upperBound, since, until]
+                            ).map(Self.eventSummary)
+                            return try Self.material(of: events, until: until, in: db)
+                        }
+                    })
             }
-            var material = DigestMaterial(events: events, articles: [:], sources: [:], passages: [:])
+            var material = DigestMaterial(events: [], articles: [:], sources: [:], passages: [:])
             for part in try results.values.map({ try $0!.get() }) {
+                material.events += part.events
                 material.articles.merge(part.articles) { first, _ in first }
                 material.sources.merge(part.sources) { first, _ in first }
                 material.passages.merge(part.passages) { first, _ in first }

@@ -191,6 +191,31 @@ final class MemoryHistory: AlertHistory {
         #expect(morning.map(\.deferred) == [false, false])
     }
 
+    @Test func quietHoursAndCoolDownsGoByWhenTheArticleIsDecided() throws {
+        let quiet = try #require(QuietHours("22:00-06:30", timeZone: "UTC"))
+        let engine = AlertEngine(rules: [AlertRule(name: "new", kind: .newEvent)], quietHours: quiet)
+        let history = MemoryHistory()
+        let night = 1_736_982_000.0  // 2025-01-15 23:00 UTC
+        // Arrived in the night, decided in the morning (the daemon was stopped): sent, and fired then.
+        var late = Self.observation(article: 1, event: 1, kind: .newEvent, at: night)
+        late.decidedAt = night + 9 * 3600
+        let fired = history.run(engine, late)
+        #expect(fired.map(\.deferred) == [false])
+        #expect(fired.first?.firedAt == night + 9 * 3600)
+    }
+
+    @Test func spikeCountersGoBackWhenACommitFails() {
+        let rule = AlertRule(name: "s", kind: .spike(window: 3600, baseline: 7200, factor: 2, minimum: 1))
+        let engine = AlertEngine(rules: [rule], quietHours: nil)
+        let saved = engine.spikes
+        MemoryHistory().run(engine, Self.observation(article: 1, event: 1, kind: .newEvent, at: Self.start))
+        #expect(engine.spikes != saved)
+        _ = engine.takeChangedSpikes()
+        engine.restore(spikes: saved)
+        #expect(engine.spikes == saved)
+        #expect(engine.takeChangedSpikes() == saved)
+    }
+
     @Test func quietHoursWrapPastMidnightAndFollowTheirTimeZone() throws {
         let quiet = try #require(QuietHours("22:00-06:30", timeZone: "UTC"))
         let midnight = 1_736_899_200.0  // 2025-01-15 00:00 UTC

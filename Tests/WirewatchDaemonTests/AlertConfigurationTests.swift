@@ -127,6 +127,20 @@ struct AlertConfigurationTests {
         #expect(found.allSatisfy { $0.hasPrefix("line ") })
     }
 
+    @Test func settingsThatCannotWorkTogetherAreRefused() {
+        #expect(problems("[digest]\nschedule = \"off\"\n[alerts]\nquiet_hours = \"22:00-06:00\"").contains {
+            $0.contains("alerts.quiet_hours") && $0.contains("digest.schedule is \"off\"")
+        })
+        #expect(problems("[digest]\nformats = [\"md\", \"md\"]").contains { $0.contains("listed twice") })
+        #expect(
+            problems(
+                "[[alerts.rule]]\nname = \"s\"\nkind = \"spike\"\n[[alerts.rule]]\nname = \"g\"\nkind = \"growth\"\nwatch = [\"s\"]"
+            ).contains { $0.contains("alerts.rule \"g\".watch") && $0.contains("spike rule") })
+        // Durations too large for the clock are errors, not a crash.
+        #expect(problems("[[alerts.rule]]\nname = \"n\"\nkind = \"new\"\ncooldown = 1e300").contains { $0.contains("cooldown") })
+        #expect(problems("[[alerts.rule]]\nname = \"n\"\nkind = \"new\"\ncooldown = \"400d\"").contains { $0.contains("at most 365d") })
+    }
+
     @Test func badSinksAndQuietHoursAreReported() {
         let found = problems(
             """

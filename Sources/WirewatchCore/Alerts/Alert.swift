@@ -134,10 +134,16 @@ public struct AlertObservation: Sendable {
     public var language: String?
     /// Title and body.
     public var text: String
-    /// Arrival time (seconds since 1970).
+    /// Arrival time (seconds since 1970): what breaking news and spikes are counted on.
     public var time: Double
+    /// When the article was decided (the wall clock): when an alert fires, what cool-downs and
+    /// quiet hours go by. Later than `time` for files processed after a pause or a restart.
+    public var decidedAt: Double
 
-    public init(decision: DedupDecision, title: String?, source: String?, url: String?, language: String?, text: String, time: Double) {
+    public init(
+        decision: DedupDecision, title: String?, source: String?, url: String?, language: String?, text: String, time: Double,
+        decidedAt: Double? = nil
+    ) {
         self.decision = decision
         self.title = title
         self.source = source
@@ -145,6 +151,7 @@ public struct AlertObservation: Sendable {
         self.language = language
         self.text = text
         self.time = time
+        self.decidedAt = decidedAt ?? time
     }
 }
 

@@ -74,15 +74,16 @@ public final class AlertEngine {
                 eventID = 0
                 reason = "spike:\(spike.window)"
                 message = String(
-                    format: "Spike: %d matching articles in the last %@ (baseline %.1f per %@)", spike.count,
-                    Self.span(counter.window), spike.baseline, Self.span(counter.window))
+                    format: "Spike: %d matching articles in this %@ window (baseline %.1f per window)", spike.count,
+                    Self.span(counter.window), spike.baseline)
             }
-            if let last = history.lastFired(rule: rule.name, eventID: eventID), time - last < rule.cooldown { continue }
+            let now = observation.decidedAt
+            if let last = history.lastFired(rule: rule.name, eventID: eventID), now - last < rule.cooldown { continue }
             if history.hasFired(rule: rule.name, eventID: eventID, reason: reason) { continue }
             fired.append(
                 Alert(
                     rule: rule.name, kind: rule.kind.name, reason: reason, eventID: eventID, articleID: decision.articleID,
-                    firedAt: time, priority: rule.priority, deferred: rule.honoursQuietHours && (quietHours?.contains(time) ?? false),
+                    firedAt: now, priority: rule.priority, deferred: rule.honoursQuietHours && (quietHours?.contains(now) ?? false),
                     matched: matched, message: message, event: event, articleTitle: observation.title,
                     articleSource: observation.source, articleURL: observation.url))
         }
@@ -93,6 +94,13 @@ public final class AlertEngine {
     public func takeChangedSpikes() -> [String: SpikeCounter] {
         defer { changedSpikes.removeAll() }
         return changedSpikes.reduce(into: [:]) { result, name in result[name] = spikes[name] }
+    }
+
+    /// Puts back the counters as they were before a batch whose commit failed (its articles are
+    /// judged again when it is retried); all are saved with the next batch.
+    public func restore(spikes saved: [String: SpikeCounter]) {
+        spikes = saved
+        changedSpikes = Set(saved.keys)
     }
 
     private static func sources(_ event: EventSummary) -> String {

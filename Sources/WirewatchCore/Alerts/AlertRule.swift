@@ -13,8 +13,9 @@ public struct AlertRule: Sendable, Equatable {
         /// A new source joins a watched event: one that a rule named in `watching` fired for, or,
         /// without names, one whose new article matches the terms. Once per event and source.
         case growth(watching: [String])
-        /// The matching articles of the last `window` seconds reach `factor` times the mean per
-        /// window over the `baseline` seconds before, and at least `minimum`.
+        /// The matching articles of the current window (`window` seconds, aligned to the clock in
+        /// UTC: 14:00 to 15:00 for an hour) reach `factor` times the mean per window over the
+        /// `baseline` seconds before, and at least `minimum`.
         case spike(window: Double, baseline: Double, factor: Double, minimum: Int)
 
         /// The name used in the configuration and in alerts.

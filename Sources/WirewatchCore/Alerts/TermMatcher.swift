@@ -16,9 +16,9 @@ public final class TermMatcher {
     private let german = Stemmer(language: "de", space: TermMatcher.space)
     private let english = Stemmer(language: "en", space: TermMatcher.space)
     static let space: UInt8 = 0x41
-    /// Forms kept per word of a text: as written, without diacritics (two ways), its stem, and
-    /// without a genitive `s`.
-    static let formsPerWord = 5
+    /// Forms kept per word of a text: as written, without diacritics (two ways), its German and
+    /// English stems, and without a genitive `s`.
+    static let formsPerWord = 6
 
     public init() {}
 

@@ -73,11 +73,9 @@ struct ExecSink {
     static func run(_ command: [String], input: [UInt8], timeout: Double) throws(SinkFailure) {
         Self.sigpipeIgnored
         var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0 else { throw SinkFailure("cannot create a pipe: \(String(cString: strerror(errno)))") }
-        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
         // Neither end may leak into other children; the command gets the read end as its stdin.
-        _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
+        guard pipe2(&pipeEnds, O_CLOEXEC) == 0 else { throw SinkFailure("cannot create a pipe: \(String(cString: strerror(errno)))") }
+        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -97,8 +95,10 @@ struct ExecSink {
             &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
         var arguments: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { for argument in arguments { free(argument) } }
+        var environment: [UnsafeMutablePointer<CChar>?] = Self.hookEnvironment().map { strdup($0) } + [nil]
+        defer { for variable in environment { free(variable) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, command[0], &actions, &attributes, &arguments, environ)
+        let spawned = posix_spawn(&pid, command[0], &actions, &attributes, &arguments, &environment)
         close(readEnd)
         guard spawned == 0 else {
             close(writeEnd)
@@ -124,6 +124,20 @@ struct ExecSink {
         if signal != 0 { throw SinkFailure("\(command[0]) was killed by signal \(signal)") }
         let code = (status >> 8) & 0xFF
         if code != 0 { throw SinkFailure("\(command[0]) exited with status \(code)") }
+    }
+
+    /// The daemon's environment without what systemd meant for the daemon alone (its notify
+    /// socket, watchdog and passed sockets), which a hook must not act on.
+    static func hookEnvironment() -> [String] {
+        let private_ = ["NOTIFY_SOCKET=", "WATCHDOG_PID=", "WATCHDOG_USEC=", "LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES="]
+        var variables: [String] = []
+        var cursor = environ
+        while let variable = cursor.pointee {
+            let text = String(cString: variable)
+            if !private_.contains(where: text.hasPrefix) { variables.append(text) }
+            cursor += 1
+        }
+        return variables
     }
 
     /// Writes `input` without blocking past `deadline`; a command that does not read it is its business.

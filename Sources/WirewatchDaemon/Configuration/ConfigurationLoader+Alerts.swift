@@ -53,9 +53,19 @@ extension Reader {
                 }
             }
             let names = seen
+            let spikes = Set(rules.filter { if case .spike = $0.kind { true } else { false } }.map(\.name))
             for watch in watches {
-                for name in watch.names where !names.contains(name) || name == watch.rule {
-                    let why = name == watch.rule ? "a rule cannot watch itself" : "there is no rule named \"\(name)\""
+                for name in watch.names {
+                    let why: String
+                    if name == watch.rule {
+                        why = "a rule cannot watch itself"
+                    } else if !names.contains(name) {
+                        why = "there is no rule named \"\(name)\""
+                    } else if spikes.contains(name) {
+                        why = "\"\(name)\" is a spike rule, which fires for no single event; watch watchlist, new or breaking rules"
+                    } else {
+                        continue
+                    }
                     problem("alerts.rule \"\(watch.rule)\".watch", watch.line, why)
                 }
             }
@@ -197,7 +207,11 @@ extension Reader {
         }
         var rule = AlertRule(name: name, kind: .watchlist, terms: terms, cooldown: 3600, priority: 5)
         if let value = table["cooldown"], let cooldown = duration(value, key: prefix + "cooldown") {
-            rule.cooldown = Double(cooldown.components.seconds) + Double(cooldown.components.attoseconds) / 1e18
+            if cooldown > .seconds(365 * 86_400) {
+                problem(prefix + "cooldown", value.line, "must be at most 365d")
+            } else {
+                rule.cooldown = seconds(cooldown)
+            }
         }
         if let value = table["quiet_hours"] {
             if case .boolean(let honours) = value.kind { rule.honoursQuietHours = honours } else {
@@ -223,7 +237,11 @@ extension Reader {
                 }
             }
             if let value = table["within"], let span = duration(value, key: prefix + "within") {
-                if span < .seconds(60) { problem(prefix + "within", value.line, "must be at least 1m") } else { within = seconds(span) }
+                if span < .seconds(60) || span > .seconds(30 * 86_400) {
+                    problem(prefix + "within", value.line, "must be between 1m and 30d")
+                } else {
+                    within = seconds(span)
+                }
             }
             rule.kind = .breaking(sources: sources, within: within)
             rule.priority = 4

@@ -164,6 +164,14 @@ struct Reader {
         }
         if let alerts = table(root, "alerts", prefix: "") {
             readAlerts(alerts, into: &configuration.alerts)
+            // Held alerts are delivered by the next digest: there must be one.
+            if configuration.alerts.quietHours != nil,
+                DigestSchedule.parse(configuration.digest.schedule, timeZone: configuration.digest.timeZone) == .off
+            {
+                problem(
+                    "alerts.quiet_hours", alerts["quiet_hours"]?.line,
+                    "alerts held in quiet hours go into the next digest, but digest.schedule is \"off\": set a schedule or drop the quiet hours")
+            }
         }
         if let log = table(root, "log", prefix: "") {
             rejectUnknown(in: log, prefix: "log.", known: ["level"])
@@ -200,7 +208,13 @@ struct Reader {
             if case .array(let items) = value.kind {
                 var formats: [String] = []
                 for item in items {
-                    if case .string(let name) = item.kind, ["md", "json", "html"].contains(name) { formats.append(name) } else {
+                    if case .string(let name) = item.kind, ["md", "json", "html"].contains(name) {
+                        if formats.contains(name) {
+                            problem("digest.formats", item.line, "\"\(name)\" is listed twice")
+                        } else {
+                            formats.append(name)
+                        }
+                    } else {
                         problem("digest.formats", item.line, "each format must be \"md\", \"json\" or \"html\"")
                     }
                 }
@@ -369,8 +383,8 @@ struct Reader {
 
     mutating func duration(_ value: TOMLValue, key: String) -> Duration? {
         switch value.kind {
-        case .integer(let seconds) where seconds >= 0: return .seconds(seconds)
-        case .float(let seconds) where seconds >= 0 && seconds.isFinite: return .milliseconds(Int64(seconds * 1000))
+        case .integer(let seconds) where seconds >= 0 && seconds < 1_000_000_000: return .seconds(seconds)
+        case .float(let seconds) where seconds >= 0 && seconds < 1e9: return .milliseconds(Int64(seconds * 1000))
         case .string(let text):
             if let duration = Units.parseDuration(text) { return duration }
             problem(key, value.line, "'\(text)' is not a duration; write e.g. \"250ms\", \"5s\", \"10m\", \"72h\"")

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLinux
 import CSystemd
 import Logging
 import WirewatchControl
@@ -176,11 +177,9 @@ final class ControlServer: @unchecked Sendable {
 
     private func acceptAll() {
         while true {
-            let descriptor = accept(listener, nil, nil)
-            if descriptor >= 0 {
-                _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
-                _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-            }
+            // Non-blocking and close-on-exec from the start: an alert hook started meanwhile must
+            // not inherit a client's connection.
+            let descriptor = accept4(listener, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
             if descriptor < 0 {
                 if errno == EINTR { continue }
                 if errno != EAGAIN && errno != EWOULDBLOCK {

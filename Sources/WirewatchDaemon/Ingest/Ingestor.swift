@@ -266,9 +266,16 @@ final class Ingestor: @unchecked Sendable {
                 // A failed attempt may have left decisions in the engine that the store rolled back.
                 if engineNeedsRestore { try restoreEngine() }
                 engineNeedsRestore = true
-                let recorded = try store.record(records, engine: engine, alerts: alertJudge)
-                engineNeedsRestore = false
-                return recorded
+                // The alert engine's spike counters go back too when the commit fails.
+                let spikes = alertJudge?.engine.spikes
+                do throws(StoreError) {
+                    let recorded = try store.record(records, engine: engine, alerts: alertJudge)
+                    engineNeedsRestore = false
+                    return recorded
+                } catch {
+                    if let spikes { alertJudge?.engine.restore(spikes: spikes) }
+                    throw error
+                }
             }
         } catch {
             stranded.append(contentsOf: pendingFiles)
