@@ -1,4 +1,5 @@
 import Foundation
+import WirewatchCore
 
 #if canImport(Glibc)
 import Glibc
@@ -6,34 +7,7 @@ import Glibc
 
 /// Times in digests: ISO 8601 in UTC, to the second.
 enum DigestTime {
-    static func iso(_ seconds: Double) -> String {
-        var time = time_t(seconds.rounded(.down))
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        // Written digit by digit: a digest formats hundreds of thousands of times.
-        return String(unsafeUninitializedCapacity: 20) { buffer in
-            func put(_ value: Int32, _ digits: Int, at offset: Int) {
-                var value = value
-                for position in stride(from: offset + digits - 1, through: offset, by: -1) {
-                    buffer[position] = UInt8(0x30 + value % 10)
-                    value /= 10
-                }
-            }
-            put(parts.tm_year + 1900, 4, at: 0)
-            buffer[4] = UInt8(ascii: "-")
-            put(parts.tm_mon + 1, 2, at: 5)
-            buffer[7] = UInt8(ascii: "-")
-            put(parts.tm_mday, 2, at: 8)
-            buffer[10] = UInt8(ascii: "T")
-            put(parts.tm_hour, 2, at: 11)
-            buffer[13] = UInt8(ascii: ":")
-            put(parts.tm_min, 2, at: 14)
-            buffer[16] = UInt8(ascii: ":")
-            put(parts.tm_sec, 2, at: 17)
-            buffer[19] = UInt8(ascii: "Z")
-            return 20
-        }
-    }
+    static func iso(_ seconds: Double) -> String { UTCTime.iso8601(seconds) }
 
     /// "2024-06-18 12:05 UTC", for people.
     static func readable(_ seconds: Double) -> String {

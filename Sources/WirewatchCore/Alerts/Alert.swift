@@ -56,11 +56,11 @@ public struct Alert: Sendable, Equatable {
     public var json: String {
         let payload = Payload(
             schema: "wirewatch-alert/1", id: id, rule: rule, kind: kind, reason: reason, priority: priority,
-            firedAt: Self.iso8601(firedAt), held: deferred, message: message, matched: matched,
+            firedAt: UTCTime.iso8601(firedAt), held: deferred, message: message, matched: matched,
             event: event.map { event in
                 Payload.Event(
-                    id: event.id, title: event.title, firstSeen: Self.iso8601(event.firstSeen),
-                    lastSeen: Self.iso8601(event.lastSeen), articles: event.articleCount, sources: event.sourceCount,
+                    id: event.id, title: event.title, firstSeen: UTCTime.iso8601(event.firstSeen),
+                    lastSeen: UTCTime.iso8601(event.lastSeen), articles: event.articleCount, sources: event.sourceCount,
                     names: event.topNames)
             },
             article: articleID.map { Payload.Article(id: $0, title: articleTitle, source: articleSource, url: articleURL) })
@@ -68,16 +68,6 @@ public struct Alert: Sendable, Equatable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(payload) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
-    }
-
-    /// `2026-11-24T16:20:05Z`.
-    public static func iso8601(_ seconds: Double) -> String {
-        var time = time_t(seconds.rounded(.down))
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
     }
 
     private struct Payload: Encodable {
