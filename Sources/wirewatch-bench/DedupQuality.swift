@@ -87,7 +87,7 @@ struct DedupQuality: ParsableCommand {
             }
             print(String(format: "ECB+ threshold %.3f: mean F1 %.3f over %d orders", threshold, f1s.reduce(0, +) / Double(f1s.count), f1s.count))
         }
-        let similarity = try DedupEvaluation.semEval(path: semeval, languagePairs: ["de-de", "en-en", "de-en"])
+        let similarity = try DedupEvaluation.semEval(path: semeval, configuration: defaults, languagePairs: ["de-de", "en-en", "de-en"])
         for key in similarity.correlations.keys.sorted() {
             let entry = similarity.correlations[key]!
             print(String(format: "SemEval %@: Pearson %.3f over %d pairs", key, entry.pearson, entry.pairs))
