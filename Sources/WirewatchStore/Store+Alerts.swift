@@ -192,14 +192,16 @@ extension Store {
         }
     }
 
-    /// Notes that `sink` took alert `id` (or gave up on it).
-    public func markDelivered(_ id: Int64, to sink: AlertSinks) throws(StoreError) {
+    /// Notes that `sink` took these alerts (or gave up on them), in one transaction.
+    public func markDelivered(_ ids: [Int64], to sink: AlertSinks) throws(StoreError) {
+        guard !ids.isEmpty else { return }
         do {
             try pool.write { db in
-                try db.execute(sql: "UPDATE alert SET pending = pending & ~? WHERE id = ?", arguments: [sink.rawValue, id])
+                let statement = try db.cachedStatement(sql: "UPDATE alert SET pending = pending & ~? WHERE id = ?")
+                for id in ids { try statement.execute(arguments: [sink.rawValue, id]) }
             }
         } catch {
-            throw StoreError(operation: "note the delivery of alert \(id)", path: path, underlying: error)
+            throw StoreError(operation: "note the delivery of \(ids.count) alerts", path: path, underlying: error)
         }
     }
 

@@ -92,6 +92,9 @@ struct IngestBenchmark: ParsableCommand {
     @Option(help: "Repetitions of each measurement; medians are reported.")
     var runs: Int = 3
 
+    @Option(help: "A configuration file for the daemon (its paths are replaced by the bench's), e.g. with alert rules.")
+    var config: String?
+
     func run() throws {
         print("machine: \(Self.machineDescription())")
         print("files: \(size) bytes; runs: \(runs); medians across runs\n")
@@ -99,7 +102,7 @@ struct IngestBenchmark: ParsableCommand {
         var throughputs: [Double] = []
         var idleRSS: [Double] = [], afterRSS: [Double] = []
         for run in 1...runs {
-            let session = try DaemonSession(daemon: daemon, workdir: workdir, size: size)
+            let session = try DaemonSession(daemon: daemon, workdir: workdir, size: size, config: config)
             defer { session.finish() }
             usleep(2_000_000)
             idleRSS.append(session.residentMegabytes())
@@ -156,7 +159,7 @@ final class DaemonSession {
     let payload: [UInt8]
     var sequence = 0
 
-    init(daemon: String, workdir: String, size: Int) throws {
+    init(daemon: String, workdir: String, size: Int, config: String? = nil) throws {
         base = workdir + "/wirewatch-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let staging = base + "/staging"
         let archiveToday = base + "/archive/" + Clock.utcDate(Clock.wallSeconds())
@@ -169,7 +172,7 @@ final class DaemonSession {
         payload = Array(String(repeating: sentence, count: size / sentence.utf8.count + 1).utf8.prefix(size - 16))
         process = Process()
         process.executableURL = URL(fileURLWithPath: daemon)
-        process.arguments = ["--base", base, "--log-level", "warning"]
+        process.arguments = ["--base", base, "--log-level", "warning"] + (config.map { ["--config", $0] } ?? [])
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Ready once the store exists and the inbox is watched; the daemon logs nothing at warning.

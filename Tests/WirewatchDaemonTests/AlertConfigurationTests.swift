@@ -190,12 +190,13 @@ struct AlertConfigurationTests {
         let path = NSTemporaryDirectory() + "alerts-\(UUID().uuidString).jsonl"
         defer { unlink(path) }
         let sink = JSONLinesSink(path: path)
-        for id in 1...3 {
-            try sink.deliver(
-                .init(
-                    id: Int64(id), rule: "r", kind: "new", reason: "new", eventID: 1, articleID: 1, firedAt: 0, priority: 5,
-                    deferred: false, message: "m", payload: "{\"id\":\(id)}", pending: .jsonl, digestedAt: nil))
+        func alert(_ id: Int) -> StoredAlert {
+            StoredAlert(
+                id: Int64(id), rule: "r", kind: "new", reason: "new", eventID: 1, articleID: 1, firedAt: 0, priority: 5,
+                deferred: false, message: "m", payload: "{\"id\":\(id)}", pending: .jsonl, digestedAt: nil)
         }
+        try sink.deliver([alert(1)])
+        try sink.deliver([alert(2), alert(3)])
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n")
     }
 }

@@ -14,8 +14,9 @@ public final class AlertEngine {
     public private(set) var spikes: [String: SpikeCounter] = [:]
     /// Spike rules whose counters changed since ``takeChangedSpikes()``.
     private var changedSpikes: Set<String> = []
-    /// Whether any rule needs the article's text.
+    /// Whether any rule needs the article's text, and what of it.
     private let needsText: Bool
+    private let needs: TermMatcher.Needs
 
     public init(rules: [AlertRule], quietHours: QuietHours?, spikes: [String: SpikeCounter] = [:]) {
         self.rules = rules
@@ -23,6 +24,7 @@ public final class AlertEngine {
         let matcher = self.matcher
         filters = rules.map { CompiledFilter($0.terms, matcher: matcher) }
         needsText = rules.contains { !$0.terms.isEmpty }
+        needs = TermMatcher.Needs(filters.flatMap { $0.any + $0.all + $0.none })
         for rule in rules {
             if case .spike(let window, _, _, _) = rule.kind {
                 self.spikes[rule.name] = spikes[rule.name].flatMap { $0.window == window ? $0 : nil } ?? SpikeCounter(window: window)
@@ -37,7 +39,7 @@ public final class AlertEngine {
         let decision = observation.decision
         let event = decision.event
         let time = observation.time
-        let text = needsText ? matcher.text(observation.text, language: observation.language) : nil
+        let text = needsText ? matcher.text(observation.text, language: observation.language, needs: needs) : nil
         var fired: [Alert] = []
         for (rule, filter) in zip(rules, filters) {
             guard let matched = filter.matches(text) else { continue }

@@ -86,28 +86,72 @@ public final class TermMatcher {
         }
     }
 
-    /// Prepares `text` in `language` (`de`, `en`, or nil for both stemmers).
-    public func text(_ text: String, language: String?) -> Text {
+    /// What a set of terms needs from a text: the forms any of them has (others are not kept),
+    /// and whether any term has several words (then every word's forms are kept in order).
+    public struct Needs: Sendable {
+        var wanted: Set<UInt64>
+        var sequences: Bool
+
+        /// Everything: for matching terms not known in advance.
+        public static let all = Needs(wanted: [], sequences: true, everything: true)
+        var everything = false
+
+        init(wanted: Set<UInt64>, sequences: Bool, everything: Bool = false) {
+            self.wanted = wanted
+            self.sequences = sequences
+            self.everything = everything
+        }
+
+        /// What `terms` need.
+        public init(_ terms: [Term]) {
+            var wanted = Set<UInt64>()
+            var sequences = false
+            for term in terms {
+                for spelling in term.spellings {
+                    if spelling.count > 1 { sequences = true }
+                    for forms in spelling { wanted.formUnion(forms) }
+                }
+            }
+            self.init(wanted: wanted, sequences: sequences)
+        }
+    }
+
+    /// Reused between words (one text at a time per matcher).
+    private var scratchForms: [UInt64] = []
+    private var previousWord: [UInt8] = []
+    private var joinedWord: [UInt8] = []
+
+    /// Prepares `text` in `language` (`de`, `en`, or nil for both stemmers), keeping what
+    /// `needs` asks for.
+    public func text(_ text: String, language: String?, needs: Needs = .all) -> Text {
         var prepared = Text()
-        prepared.words.reserveCapacity(text.utf8.count / 2)
-        var previous: (folded: [UInt8], end: Int, sentence: Int)?
+        if needs.sequences { prepared.words.reserveCapacity(text.utf8.count) }
+        var previousEnd = -1
+        var previousSentence = -1
+        previousWord.removeAll(keepingCapacity: true)
         var bytes = text
         bytes.withUTF8 { source in
             tokenizer.tokens(in: source) { token in
-                let forms = self.forms(of: token.folded, language: language, forTerm: false)
-                var slots = Array(forms.prefix(Self.formsPerWord))
-                while slots.count < Self.formsPerWord { slots.append(slots[0]) }
-                prepared.words.append(contentsOf: slots)
-                prepared.sentenceOfWord.append(Int32(truncatingIfNeeded: token.sentence))
-                prepared.allForms.formUnion(forms)
-                // `Nord-Korea` is also `nordkorea`.
-                if let last = previous, last.sentence == token.sentence, last.end + 1 == token.range.lowerBound,
-                    source[last.end] == UInt8(ascii: "-")
-                {
-                    let joined = last.folded + Array(token.folded)
-                    joined.withUnsafeBufferPointer { prepared.allForms.formUnion(self.forms(of: $0, language: language, forTerm: false)) }
+                collectForms(of: token.folded, language: language, forTerm: false)
+                if needs.sequences {
+                    for slot in 0..<Self.formsPerWord { prepared.words.append(slot < scratchForms.count ? scratchForms[slot] : scratchForms[0]) }
+                    prepared.sentenceOfWord.append(Int32(truncatingIfNeeded: token.sentence))
                 }
-                previous = (Array(token.folded), token.range.upperBound, token.sentence)
+                for form in scratchForms where needs.everything || needs.wanted.contains(form) { prepared.allForms.insert(form) }
+                // `Nord-Korea` is also `nordkorea`.
+                if previousSentence == token.sentence, previousEnd + 1 == token.range.lowerBound,
+                    source[previousEnd] == UInt8(ascii: "-")
+                {
+                    joinedWord.removeAll(keepingCapacity: true)
+                    joinedWord.append(contentsOf: previousWord)
+                    joinedWord.append(contentsOf: token.folded)
+                    joinedWord.withUnsafeBufferPointer { collectForms(of: $0, language: language, forTerm: false) }
+                    for form in scratchForms where needs.everything || needs.wanted.contains(form) { prepared.allForms.insert(form) }
+                }
+                previousWord.removeAll(keepingCapacity: true)
+                previousWord.append(contentsOf: token.folded)
+                previousEnd = token.range.upperBound
+                previousSentence = token.sentence
             }
         }
         return prepared
@@ -122,31 +166,48 @@ public final class TermMatcher {
 
     /// The forms of one folded word, the written form first.
     private func forms(of folded: UnsafeBufferPointer<UInt8>, language: String?, forTerm: Bool) -> [UInt64] {
-        var forms: [UInt64] = [TermHash.hash(folded, space: Self.space)]
-        func add(_ form: UInt64) { if !forms.contains(form) { forms.append(form) } }
-        if let plain = Self.withoutDiacritics(folded, expandUmlauts: false) {
-            plain.withUnsafeBufferPointer { add(TermHash.hash($0, space: Self.space)) }
-        }
-        if let expanded = Self.withoutDiacritics(folded, expandUmlauts: true) {
-            expanded.withUnsafeBufferPointer { add(TermHash.hash($0, space: Self.space)) }
+        collectForms(of: folded, language: language, forTerm: forTerm)
+        return scratchForms
+    }
+
+    /// The forms of one folded word into `scratchForms`, the written form first. Stems come from
+    /// the stemmers' caches, so a word seen before costs a lookup.
+    private func collectForms(of folded: UnsafeBufferPointer<UInt8>, language: String?, forTerm: Bool) {
+        scratchForms.removeAll(keepingCapacity: true)
+        let written = TermHash.hash(folded, space: Self.space)
+        scratchForms.append(written)
+        func add(_ form: UInt64) { if !scratchForms.contains(form) { scratchForms.append(form) } }
+        if folded.contains(where: { $0 >= 0x80 }) {
+            let (plain, expanded) = diacriticFreeForms(of: folded, written: written)
+            if let plain { add(plain) }
+            if let expanded { add(expanded) }
         }
         // A genitive or plural `s` the stemmers keep after a vowel (`Nordkoreas`, `Obamas`).
         if !forTerm, folded.count > 4, folded[folded.count - 1] == UInt8(ascii: "s") {
             add(TermHash.hash(UnsafeBufferPointer(rebasing: folded[..<(folded.count - 1)]), space: Self.space))
         }
         // Numbers and very short words are matched as written only.
-        guard folded.count > 3, !(folded.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? true) else { return forms }
-        let stemmers: [Stemmer?] =
-            switch language {
-            case "de": [german]
-            case "en": [english]
-            default: [german, english]
-            }
-        for stemmer in stemmers {
-            guard let stemmer else { continue }
-            add(stemmer.stem(folded) { TermHash.hash($0, space: Self.space) })
+        guard folded.count > 3, !(folded.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? true) else { return }
+        switch language {
+        case "de": if let german { add(german.stemHash(folded, key: written)) }
+        case "en": if let english { add(english.stemHash(folded, key: written)) }
+        default:
+            if let german { add(german.stemHash(folded, key: written)) }
+            if let english { add(english.stemHash(folded, key: written)) }
         }
-        return forms
+    }
+
+    /// Words with diacritics seen before, by their written form: the forms without them.
+    private var diacriticCache: [UInt64: (plain: UInt64?, expanded: UInt64?)] = [:]
+    static let diacriticCacheLimit = 50_000
+
+    private func diacriticFreeForms(of folded: UnsafeBufferPointer<UInt8>, written: UInt64) -> (plain: UInt64?, expanded: UInt64?) {
+        if let known = diacriticCache[written] { return known }
+        let plain = Self.withoutDiacritics(folded, expandUmlauts: false).map { $0.withUnsafeBufferPointer { TermHash.hash($0, space: Self.space) } }
+        let expanded = Self.withoutDiacritics(folded, expandUmlauts: true).map { $0.withUnsafeBufferPointer { TermHash.hash($0, space: Self.space) } }
+        if diacriticCache.count >= Self.diacriticCacheLimit { diacriticCache.removeAll(keepingCapacity: true) }
+        diacriticCache[written] = (plain, expanded)
+        return (plain, expanded)
     }
 
     /// The word with Latin diacritics removed (`ü` → `u`, or `ue` with `expandUmlauts`); nil when it
@@ -176,11 +237,18 @@ public final class TermMatcher {
 
     /// The ASCII letter under a lowercase Latin letter with a diacritic (`é` → `e`, `č` → `c`).
     private static func latinBase(_ scalar: Unicode.Scalar) -> UInt8? {
-        guard scalar.value < 0x250 else { return nil }
-        if let special = unstacked[scalar.value] { return special }
-        guard let base = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first, base.isASCII,
+        guard scalar.value >= 0x80, scalar.value < 0x250 else { return nil }
+        let base = latinBases[Int(scalar.value) - 0x80]
+        return base == 0 ? nil : base
+    }
+
+    /// For U+0080 to U+024F, the ASCII letter under it (0: none), worked out once.
+    private static let latinBases: [UInt8] = (0x80..<0x250).map { value -> UInt8 in
+        if let special = unstacked[UInt32(value)] { return special }
+        guard let scalar = Unicode.Scalar(value),
+            let base = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first, base.isASCII,
             base.properties.isAlphabetic
-        else { return nil }
+        else { return 0 }
         return UInt8(base.value)
     }
 

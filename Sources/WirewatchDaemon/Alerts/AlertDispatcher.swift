@@ -30,8 +30,10 @@ final class AlertDispatcher: @unchecked Sendable {
         self.logger = logger
         self.journalAvailable = journalAvailable
         for sink in AlertSinks.all {
-            workers[sink] = SinkWorker(sink: sink, logger: logger, store: store) { [self] alert throws(SinkFailure) in
-                try deliver(alert, to: sink)
+            // The file and the journal take what is queued at once (one fsync for many alerts).
+            let batch = sink == .jsonl || sink == .journal ? 256 : 1
+            workers[sink] = SinkWorker(sink: sink, logger: logger, store: store, batchLimit: batch) { [self] alerts throws(SinkFailure) in
+                try deliver(alerts, to: sink)
             } retries: { [settings] in
                 let current = settings()
                 return switch sink {
@@ -88,25 +90,29 @@ final class AlertDispatcher: @unchecked Sendable {
     /// Deliveries waiting, by sink (for status).
     var backlog: Int { workers.values.reduce(0) { $0 + $1.count } }
 
-    private func deliver(_ alert: StoredAlert, to sink: AlertSinks) throws(SinkFailure) {
+    private func deliver(_ alerts: [StoredAlert], to sink: AlertSinks) throws(SinkFailure) {
         let current = settings()
         switch sink {
         case .jsonl:
-            try JSONLinesSink(path: alertsPath).deliver(alert)
+            try JSONLinesSink(path: alertsPath).deliver(alerts)
         case .journal:
-            if journalAvailable {
-                try JournalSink().deliver(alert)
-            } else {
-                logger.notice(
-                    "alert: \(alert.message)",
-                    metadata: ["rule": "\(alert.rule)", "alert": "\(alert.id)", "event_id": "\(alert.eventID)", "event": "alert"])
+            for alert in alerts {
+                if journalAvailable {
+                    try JournalSink().deliver(alert)
+                } else {
+                    logger.notice(
+                        "alert: \(alert.message)",
+                        metadata: ["rule": "\(alert.rule)", "alert": "\(alert.id)", "event_id": "\(alert.eventID)", "event": "alert"])
+                }
             }
         case .exec:
             guard let hook = current.exec else { throw SinkFailure.removed }
-            try ExecSink(command: hook.command, timeout: Self.seconds(hook.timeout)).deliver(alert)
+            for alert in alerts { try ExecSink(command: hook.command, timeout: Self.seconds(hook.timeout)).deliver(alert) }
         case .webhook:
             guard let webhook = current.webhook else { throw SinkFailure.removed }
-            try WebhookSink(url: webhook.url, headers: webhook.headers, timeout: Self.seconds(webhook.timeout)).deliver(alert)
+            for alert in alerts {
+                try WebhookSink(url: webhook.url, headers: webhook.headers, timeout: Self.seconds(webhook.timeout)).deliver(alert)
+            }
         default:
             return
         }
@@ -134,8 +140,9 @@ extension SinkFailure {
     static let removed = SinkFailure("the sink is no longer configured")
 }
 
-/// One sink's queue and thread: delivers the earliest due alert, retries failures with a doubling
-/// delay (1 s up to 5 min), gives up after the configured retries, and notes each outcome in the store.
+/// One sink's queue and thread: delivers the earliest due alerts (up to `batchLimit` at once),
+/// retries failures with a doubling delay (1 s up to 5 min), gives up after the configured
+/// retries, and notes each outcome in the store.
 final class SinkWorker: @unchecked Sendable {
     private struct Item {
         var alert: StoredAlert
@@ -146,8 +153,9 @@ final class SinkWorker: @unchecked Sendable {
     let sink: AlertSinks
     private let logger: Logger
     private let store: Store
-    private let deliver: (StoredAlert) throws(SinkFailure) -> Void
+    private let deliver: ([StoredAlert]) throws(SinkFailure) -> Void
     private let retries: () -> Int
+    private let batchLimit: Int
     private let condition = NSCondition()
     private var items: [Item] = []
     private var stopping = false
@@ -156,11 +164,12 @@ final class SinkWorker: @unchecked Sendable {
     static let maximumDelay = 300.0
 
     init(
-        sink: AlertSinks, logger: Logger, store: Store,
-        deliver: @escaping (StoredAlert) throws(SinkFailure) -> Void,
+        sink: AlertSinks, logger: Logger, store: Store, batchLimit: Int = 1,
+        deliver: @escaping ([StoredAlert]) throws(SinkFailure) -> Void,
         retries: @escaping () -> Int
     ) {
         self.sink = sink
+        self.batchLimit = max(1, batchLimit)
         self.logger = logger
         self.store = store
         self.deliver = deliver
@@ -188,46 +197,57 @@ final class SinkWorker: @unchecked Sendable {
     }
 
     func run() {
-        while let item = next() {
+        while let batch = next() {
             do throws(SinkFailure) {
-                try deliver(item.alert)
-                finish(item.alert, outcome: "delivered")
+                try deliver(batch.map(\.alert))
+                finish(batch.map(\.alert), outcome: "delivered")
             } catch {
                 if error.description == SinkFailure.removed.description {
-                    finish(item.alert, outcome: "dropped: \(error)")
+                    finish(batch.map(\.alert), outcome: "dropped: \(error)")
                     continue
                 }
-                let attempt = item.attempt + 1
                 let limit = retries()
-                var metadata: Logger.Metadata = [
-                    "sink": "\(sink.name)", "alert": "\(item.alert.id)", "rule": "\(item.alert.rule)", "error": "\(error)",
-                    "attempt": "\(attempt)",
-                ]
-                if attempt > limit {
-                    metadata["event"] = "alert-undelivered"
-                    logger.error("giving up on an alert after \(attempt) attempts; it stays in the store and alerts.jsonl", metadata: metadata)
-                    finish(item.alert, outcome: nil)
-                    continue
+                var requeued: [Item] = []
+                for item in batch {
+                    let attempt = item.attempt + 1
+                    var metadata: Logger.Metadata = [
+                        "sink": "\(sink.name)", "alert": "\(item.alert.id)", "rule": "\(item.alert.rule)", "error": "\(error)",
+                        "attempt": "\(attempt)",
+                    ]
+                    if attempt > limit {
+                        metadata["event"] = "alert-undelivered"
+                        logger.error("giving up on an alert after \(attempt) attempts; it stays in the store and alerts.jsonl", metadata: metadata)
+                        finish([item.alert], outcome: nil)
+                        continue
+                    }
+                    let delay = min(Self.maximumDelay, pow(2, Double(min(attempt - 1, 20))))
+                    metadata["retry_in"] = "\(Int(delay))s"
+                    metadata["event"] = "alert-retry"
+                    logger.warning("alert delivery failed; retrying", metadata: metadata)
+                    requeued.append(Item(alert: item.alert, attempt: attempt, due: now() + delay))
                 }
-                let delay = min(Self.maximumDelay, pow(2, Double(min(attempt - 1, 20))))
-                metadata["retry_in"] = "\(Int(delay))s"
-                metadata["event"] = "alert-retry"
-                logger.warning("alert delivery failed; retrying", metadata: metadata)
                 condition.lock()
-                items.append(Item(alert: item.alert, attempt: attempt, due: now() + delay))
+                items += requeued
                 condition.unlock()
             }
         }
     }
 
-    /// The earliest due item, waiting for it; nil once stopping.
-    private func next() -> Item? {
+    /// The earliest due items (at most `batchLimit`), waiting for one; nil once stopping.
+    private func next() -> [Item]? {
         condition.lock()
         defer { condition.unlock() }
         while !stopping {
+            let current = now()
             if let index = items.indices.min(by: { items[$0].due < items[$1].due }) {
-                let wait = items[index].due - now()
-                if wait <= 0 { return items.remove(at: index) }
+                let wait = items[index].due - current
+                if wait <= 0 {
+                    var due = items.enumerated().filter { $0.element.due <= current }.sorted { $0.element.due < $1.element.due }
+                    if due.count > batchLimit { due.removeLast(due.count - batchLimit) }
+                    let taken = Set(due.map(\.offset))
+                    items = items.enumerated().filter { !taken.contains($0.offset) }.map(\.element)
+                    return due.map(\.element)
+                }
                 _ = condition.wait(until: Date(timeIntervalSinceNow: min(wait, 1)))
             } else {
                 condition.wait()
@@ -236,12 +256,12 @@ final class SinkWorker: @unchecked Sendable {
         return nil
     }
 
-    private func finish(_ alert: StoredAlert, outcome: String?) {
+    private func finish(_ alerts: [StoredAlert], outcome: String?) {
         if let outcome {
-            logger.debug("alert \(outcome)", metadata: ["sink": "\(sink.name)", "alert": "\(alert.id)"])
+            for alert in alerts { logger.debug("alert \(outcome)", metadata: ["sink": "\(sink.name)", "alert": "\(alert.id)"]) }
         }
         do {
-            try store.markDelivered(alert.id, to: sink)
+            try store.markDelivered(alerts.map(\.id), to: sink)
         } catch {
             logger.warning("cannot note an alert's delivery; it may be sent again after a restart", metadata: ["error": "\(error)"])
         }

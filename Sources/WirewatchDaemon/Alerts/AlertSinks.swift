@@ -19,16 +19,21 @@ public struct SinkFailure: Error, Sendable, CustomStringConvertible {
 struct JSONLinesSink {
     let path: String
 
-    func deliver(_ alert: StoredAlert) throws(SinkFailure) {
+    /// Appends the alerts' lines in one write and syncs once.
+    func deliver(_ alerts: [StoredAlert]) throws(SinkFailure) {
         let existed = FileSystem.exists(path)
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else { throw SinkFailure("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        let line = Array((alert.payload + "\n").utf8)
-        // O_APPEND writes of one buffer land whole; a short write (disk full) is reported.
+        let line = Array(alerts.map { $0.payload + "\n" }.joined().utf8)
+        // One writer (this sink's thread) appends: a short write (disk full) is cut back off, so
+        // the file never holds half a line, and the alerts are written again later.
+        let start = lseek(descriptor, 0, SEEK_END)
         let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == line.count else {
-            throw SinkFailure("cannot append to \(path): \(written < 0 ? String(cString: strerror(errno)) : "short write")")
+            let reason = written < 0 ? String(cString: strerror(errno)) : "short write"
+            if start >= 0 { _ = ftruncate(descriptor, start) }
+            throw SinkFailure("cannot append to \(path): \(reason)")
         }
         guard fsync(descriptor) == 0 else { throw SinkFailure("cannot sync \(path): \(String(cString: strerror(errno)))") }
         if !existed { try? FileSystem.syncDirectory(FileSystem.parentDirectory(of: path)) }
