@@ -58,6 +58,8 @@ public enum WirewatchInterface {
           overflows: int,
           # Inbox rescans of any cause.
           rescans: int,
+          # Alert deliveries waiting for their sinks (a failing hook or webhook keeps them here).
+          alerts_pending: int,
           last_error: ?string
         )
 

@@ -64,6 +64,7 @@ public final class Daemon: Service, @unchecked Sendable {
         var watcher: InboxWatcher
         var baseline: StoreCounts
         var digests: DigestService?
+        var alerts: AlertDispatcher?
     }
 
     public init(
@@ -107,7 +108,7 @@ public final class Daemon: Service, @unchecked Sendable {
         ingestor.alerts = dispatcher
         ingestor.liveAlerts = { [self] in configuration.alerts }
         let digests = DigestService(store: store, folder: paths.digests, settings: { [self] in configuration.digest }, logger: logger)
-        parts.withLock { $0 = Parts(store: store, watcher: watcher, baseline: baseline, digests: digests) }
+        parts.withLock { $0 = Parts(store: store, watcher: watcher, baseline: baseline, digests: digests, alerts: dispatcher) }
         let listener: Int32
         if let activated = SocketActivation.listeningSocket(named: "control") {
             listener = activated
@@ -245,6 +246,9 @@ public final class Daemon: Service, @unchecked Sendable {
             overflows: watcher?.overflows.current ?? 0,
             rescans: watcher?.rescans.current ?? 0)
     }
+
+    /// Alert deliveries waiting for their sinks (retries included).
+    public var alertsPending: Int { parts.withLock { $0?.alerts }?.backlog ?? 0 }
 
     public var currentState: DaemonState {
         let current = state.withLock { $0 }

@@ -123,6 +123,7 @@ struct Status: ParsableCommand {
         print("failed            \(int("failed"))")
         print("queued            \(int("queued"))")
         print("rescans           \(int("rescans")) (\(int("overflows")) after overflows)")
+        print("alerts pending    \(int("alerts_pending"))")
         if let error = status["last_error"]?.stringValue { print("last error        \(error)") }
     }
 

@@ -133,6 +133,9 @@ struct AlertIntegrationTests {
         // The webhook answered 500 first: retried, and logged.
         #expect(server.requests == 2)
         #expect(daemon.log_().contains("alert-retry"))
+        // Nothing waits for a sink any more.
+        let status = try JSONValue.decode(Array(try ControlIntegrationTests.cli(daemon, ["status", "--json"]).stdout.utf8))
+        #expect(status["alerts_pending"]?.intValue == 0)
         // The CLI lists it.
         let listed = try ControlIntegrationTests.cli(daemon, ["alerts", "--json"])
         #expect(listed.status == 0, "\(listed.stderr)")

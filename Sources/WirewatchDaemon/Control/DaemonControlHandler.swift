@@ -180,6 +180,7 @@ struct DaemonControlHandler: ControlHandler {
             "queued": .number(Double(counts.queued)),
             "overflows": .number(Double(counts.overflows)),
             "rescans": .number(Double(counts.rescans)),
+            "alerts_pending": .number(Double(daemon.alertsPending)),
         ]
         if let lastError = daemon.lastError { status["last_error"] = .string(lastError) }
         return .object(status)
