@@ -23,6 +23,8 @@ public struct AcceptedFile: Sendable, Equatable {
     public var sourceKey: String?
     /// The article's stored columns, encoded ahead of the commit (on the parsing threads).
     public var columns: ArticleColumns?
+    /// The article's text prepared for the alert rules' terms (on the parsing threads).
+    public var alertText: TermMatcher.Text?
 
     public init(
         claimID: ClaimID, originalName: String, size: Int64, contentHash: ContentHash, text: DecodedText,

@@ -130,11 +130,11 @@ extension Store {
     /// Runs the alert rules on one decided article and records what fires (in the batch's transaction).
     static func judge(_ decision: DedupDecision, of file: AcceptedFile, with judge: AlertJudge, in db: Database) throws -> [Alert] {
         let article = file.article
-        var text = article?.title ?? ""
-        if let article { text += "\n\n" + article.body }
-        let observation = AlertObservation(
+        var observation = AlertObservation(
             decision: decision, title: article?.title, source: article?.source, url: article?.url,
-            language: article?.language, text: text, time: file.arrivedAt, decidedAt: file.processedAt)
+            language: article?.language, text: file.alertText == nil ? article.map(AlertObservation.text(of:)) ?? "" : "",
+            time: file.arrivedAt, decidedAt: file.processedAt)
+        observation.prepared = file.alertText
         var recorded: [Alert] = []
         for var alert in judge.engine.judge(observation, history: DatabaseAlertHistory(db: db)) {
             try db.cachedStatement(

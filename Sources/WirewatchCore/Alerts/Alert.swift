@@ -129,6 +129,13 @@ public struct AlertObservation: Sendable {
     /// When the article was decided (the wall clock): when an alert fires, what cool-downs and
     /// quiet hours go by. Later than `time` for files processed after a pause or a restart.
     public var decidedAt: Double
+    /// The text already prepared for the rules' terms (on a parsing thread), if it was.
+    public var prepared: TermMatcher.Text?
+
+    /// What alert terms are matched in: the title, then the body.
+    public static func text(of article: Article) -> String {
+        (article.title ?? "") + "\n\n" + article.body
+    }
 
     public init(
         decision: DedupDecision, title: String?, source: String?, url: String?, language: String?, text: String, time: Double,

@@ -16,7 +16,10 @@ public final class AlertEngine {
     private var changedSpikes: Set<String> = []
     /// Whether any rule needs the article's text, and what of it.
     private let needsText: Bool
-    private let needs: TermMatcher.Needs
+    private let textNeeds: TermMatcher.Needs
+
+    /// What the rules need of an article's text, to prepare it ahead (nil: nothing).
+    public var needs: TermMatcher.Needs? { needsText ? textNeeds : nil }
 
     public init(rules: [AlertRule], quietHours: QuietHours?, spikes: [String: SpikeCounter] = [:]) {
         self.rules = rules
@@ -24,7 +27,7 @@ public final class AlertEngine {
         let matcher = self.matcher
         filters = rules.map { CompiledFilter($0.terms, matcher: matcher) }
         needsText = rules.contains { !$0.terms.isEmpty }
-        needs = TermMatcher.Needs(filters.flatMap { $0.any + $0.all + $0.none })
+        textNeeds = TermMatcher.Needs(filters.flatMap { $0.any + $0.all + $0.none })
         for rule in rules {
             if case .spike(let window, _, _, _) = rule.kind {
                 self.spikes[rule.name] = spikes[rule.name].flatMap { $0.window == window ? $0 : nil } ?? SpikeCounter(window: window)
@@ -39,7 +42,8 @@ public final class AlertEngine {
         let decision = observation.decision
         let event = decision.event
         let time = observation.time
-        let text = needsText ? matcher.text(observation.text, language: observation.language, needs: needs) : nil
+        let text =
+            needsText ? (observation.prepared ?? matcher.text(observation.text, language: observation.language, needs: textNeeds)) : nil
         var fired: [Alert] = []
         for (rule, filter) in zip(rules, filters) {
             guard let matched = filter.matches(text) else { continue }

@@ -50,7 +50,7 @@ public final class TermMatcher {
     }
 
     /// A text prepared for matching any number of terms.
-    public struct Text: Sendable {
+    public struct Text: Sendable, Equatable {
         /// `formsPerWord` forms per word, in order (unused slots repeat the first form).
         var words: [UInt64] = []
         /// Where each sentence's first word starts in `words` (a term never spans sentences).

@@ -15,6 +15,14 @@ public final class ArticleAnalyzer {
 
     public init() {}
 
+    /// Matches alert terms on this analyzer's thread (made when first needed).
+    public private(set) lazy var terms = TermMatcher()
+
+    /// The article's title and body prepared for the alert terms `needs` names.
+    public func alertText(of article: Article, needs: TermMatcher.Needs) -> TermMatcher.Text {
+        terms.text(AlertObservation.text(of: article), language: article.language, needs: needs)
+    }
+
     /// The article's text segments as locations refer to them: the title (or empty), then every
     /// paragraph of the body.
     public static func segments(of article: Article) -> [String] {

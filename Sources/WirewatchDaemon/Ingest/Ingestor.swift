@@ -250,10 +250,12 @@ final class Ingestor: @unchecked Sendable {
         }
         guard !pendingFiles.isEmpty else { return }
         let limit = settings.maxFileSize
+        // Alert terms are matched here, on every core, rather than in the commit.
+        let needs = alertJudge?.engine.needs
         let evaluations = ArticleIntake.concurrently(
             pendingFiles.map { ($0.processingPath, FileSystem.baseName(of: $0.name.originalName)) }, analyzers: analyzers
         ) { file, analyzer in
-            Self.evaluate(file.0, fileName: file.1, maximumSize: limit, analyzer: analyzer)
+            Self.evaluate(file.0, fileName: file.1, maximumSize: limit, analyzer: analyzer, alertNeeds: needs)
         }
         var reserved: Set<String> = []
         var records: [IngestionRecord] = []
@@ -336,12 +338,16 @@ final class Ingestor: @unchecked Sendable {
 
     /// What reading, screening, parsing and analysing one claimed file gave (done in parallel).
     enum Evaluation: Sendable {
-        case article(Article, ArticleProfile, size: Int64, contentHash: ContentHash, text: DecodedText, columns: ArticleColumns)
+        case article(
+            Article, ArticleProfile, size: Int64, contentHash: ContentHash, text: DecodedText, columns: ArticleColumns,
+            alertText: TermMatcher.Text?)
         case rejected(code: String, reason: String, size: Int64?)
     }
 
     /// Reads one claimed file without following links or blocking, then takes it in.
-    static func evaluate(_ path: String, fileName: String, maximumSize: Int64, analyzer: ArticleAnalyzer) -> Evaluation {
+    static func evaluate(
+        _ path: String, fileName: String, maximumSize: Int64, analyzer: ArticleAnalyzer, alertNeeds: TermMatcher.Needs? = nil
+    ) -> Evaluation {
         let outcome: FileSystem.ReadOutcome
         do {
             outcome = try FileSystem.read(path, limit: maximumSize)
@@ -359,7 +365,9 @@ final class Ingestor: @unchecked Sendable {
         case .bytes(let bytes):
             switch ArticleIntake.evaluate(bytes, fileName: fileName, maximumSize: maximumSize, analyzer: analyzer) {
             case .article(let article, let profile, let hash, let text, let columns):
-                return .article(article, profile, size: Int64(bytes.count), contentHash: hash, text: text, columns: columns)
+                return .article(
+                    article, profile, size: Int64(bytes.count), contentHash: hash, text: text, columns: columns,
+                    alertText: alertNeeds.map { analyzer.alertText(of: article, needs: $0) })
             case .rejected(let code, let reason):
                 return .rejected(code: code, reason: reason, size: Int64(bytes.count))
             }
@@ -376,15 +384,17 @@ final class Ingestor: @unchecked Sendable {
                     claimID: file.name.claimID, originalName: file.name.originalName, size: size, reasonCode: code,
                     reason: reason, arrivedAt: file.arrivedAt, failedAt: now,
                     failedPath: destination(in: paths.failed, for: file, reserved: &reserved, suffix: ".error.json")))
-        case .article(let article, let profile, let size, let hash, let text, let columns):
+        case .article(let article, let profile, let size, let hash, let text, let columns, let alertText):
             let dated = paths.archive + "/" + Clock.utcDate(now)
-            return .accepted(
+            var accepted =
                 AcceptedFile(
                     claimID: file.name.claimID, originalName: file.name.originalName, size: size, contentHash: hash,
                     text: text, arrivedAt: file.arrivedAt, processedAt: now,
                     archivePath: destination(in: dated, for: file, reserved: &reserved, suffix: ""), article: article,
                     profile: profile, sourceKey: SourceKey.of(article, fileName: file.name.originalName),
-                    columns: columns))
+                    columns: columns)
+            accepted.alertText = alertText
+            return .accepted(accepted)
         }
     }
 
