@@ -199,4 +199,69 @@ struct AlertConfigurationTests {
         try sink.deliver([alert(2), alert(3)])
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n")
     }
+
+    /// A worker whose sink fails `failures` times, then takes the alert.
+    final class Attempts: @unchecked Sendable {
+        private let lock = NSLock()
+        private var times: [Double] = []
+
+        func note() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            times.append(Date().timeIntervalSince1970)
+            return times.count
+        }
+
+        var all: [Double] {
+            lock.lock()
+            defer { lock.unlock() }
+            return times
+        }
+    }
+
+    func worker(failures: Int, retries: Int) throws -> (SinkWorker, Attempts, Store) {
+        let store = try Store(path: NSTemporaryDirectory() + "sink-\(UUID().uuidString).sqlite")
+        let attempts = Attempts()
+        let worker = SinkWorker(sink: .exec, logger: Logger(label: "test"), store: store) { _ throws(SinkFailure) in
+            if attempts.note() <= failures { throw SinkFailure("hook exited with status 1") }
+        } retries: {
+            retries
+        }
+        return (worker, attempts, store)
+    }
+
+    static func alert() -> StoredAlert {
+        StoredAlert(
+            id: 1, rule: "r", kind: "new", reason: "new", eventID: 1, articleID: 1, firedAt: 0, priority: 5, deferred: false,
+            message: "m", payload: "{}", pending: .exec, digestedAt: nil)
+    }
+
+    @Test func aFailingSinkIsRetriedWithADoublingDelayUntilItTakesTheAlert() throws {
+        let (worker, attempts, _) = try worker(failures: 2, retries: 5)
+        let thread = Thread { worker.run() }
+        thread.start()
+        defer { worker.stop() }
+        worker.enqueue(Self.alert())
+        let deadline = Date().addingTimeInterval(10)
+        while attempts.all.count < 3 && Date() < deadline { usleep(20_000) }
+        let times = attempts.all
+        #expect(times.count == 3)
+        guard times.count == 3 else { return }
+        // 1 s, then 2 s.
+        #expect(times[1] - times[0] >= 0.9 && times[1] - times[0] < 1.8)
+        #expect(times[2] - times[1] >= 1.9 && times[2] - times[1] < 3.5)
+        usleep(200_000)
+        #expect(worker.count == 0)
+    }
+
+    @Test func aSinkThatKeepsFailingIsGivenUpAfterItsRetries() throws {
+        let (worker, attempts, _) = try worker(failures: 100, retries: 1)
+        let thread = Thread { worker.run() }
+        thread.start()
+        defer { worker.stop() }
+        worker.enqueue(Self.alert())
+        usleep(2_500_000)
+        #expect(attempts.all.count == 2)
+        #expect(worker.count == 0)
+    }
 }
