@@ -62,8 +62,7 @@ public enum DigestHTML {
             out.add("</p>\n")
             if !event.summary.isEmpty {
                 out.add("<p class=\"summary\">")
-                for (index, sentence) in event.summary.enumerated() {
-                    if index > 0 { out.add(" ") }
+                out.join(event.summary, separator: " ") { out, sentence in
                     out.html(sentence)
                 }
                 out.add("</p>\n")
@@ -85,8 +84,7 @@ public enum DigestHTML {
                     out.add("<blockquote>")
                     out.html(passage.text)
                     out.add("<span class=\"who\">articles ")
-                    for (index, id) in passage.articleIDs.enumerated() {
-                        if index > 0 { out.add(", ") }
+                    out.join(passage.articleIDs, separator: ", ") { out, id in
                         out.number(id)
                     }
                     out.add("</span></blockquote>\n")
@@ -126,8 +124,7 @@ public enum DigestHTML {
             }
             if !event.related.isEmpty {
                 out.add("<p class=\"related\">Related: ")
-                for (index, related) in event.related.enumerated() {
-                    if index > 0 { out.add(" · ") }
+                out.join(event.related, separator: " · ") { out, related in
                     out.add("<a href=\"#event-")
                     out.number(related.id)
                     out.add("\">")
@@ -197,6 +194,16 @@ struct ByteText {
     }
 
     mutating func number(_ value: Int64) { add(String(value)) }
+
+    /// Appends each item with `body`, `separator` between them.
+    mutating func join<Items: Sequence>(_ items: Items, separator: String, _ body: (inout ByteText, Items.Element) -> Void) {
+        var first = true
+        for item in items {
+            if !first { add(separator) }
+            first = false
+            body(&self, item)
+        }
+    }
 
     /// `1 source`, `3 sources`.
     mutating func count(_ value: Int, _ one: String, _ many: String) {

@@ -224,8 +224,7 @@ public enum DigestMarkdown {
             out.add(".\n")
             if !event.summary.isEmpty {
                 out.add("\n")
-                for (index, sentence) in event.summary.enumerated() {
-                    if index > 0 { out.add(" ") }
+                out.join(event.summary, separator: " ") { out, sentence in
                     out.markdown(sentence)
                 }
                 out.add("\n")
@@ -246,8 +245,7 @@ public enum DigestMarkdown {
                     out.add("\n> ")
                     out.markdown(passage.text)
                     out.add(" _(articles ")
-                    for (index, id) in passage.articleIDs.enumerated() {
-                        if index > 0 { out.add(", ") }
+                    out.join(passage.articleIDs, separator: ", ") { out, id in
                         out.number(id)
                     }
                     out.add(")_\n")
@@ -275,16 +273,14 @@ public enum DigestMarkdown {
             }
             if !event.names.isEmpty {
                 out.add("\n**Names:** ")
-                for (index, name) in event.names.enumerated() {
-                    if index > 0 { out.add(", ") }
+                out.join(event.names, separator: ", ") { out, name in
                     out.markdown(name)
                 }
                 out.add("\n")
             }
             if !event.related.isEmpty {
                 out.add("\n**Related:** ")
-                for (index, related) in event.related.enumerated() {
-                    if index > 0 { out.add("; ") }
+                out.join(event.related, separator: "; ") { out, related in
                     out.markdown(related.headline)
                     out.add(" (")
                     out.add(related.sharedNames.joined(separator: ", "))

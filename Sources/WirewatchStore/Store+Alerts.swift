@@ -128,14 +128,14 @@ private struct DatabaseAlertHistory: AlertHistory {
 
 extension Store {
     /// Runs the alert rules on one decided article and records what fires (in the batch's transaction).
-    static func judge(_ decision: DedupDecision, of file: AcceptedFile, with judge: AlertJudge, in db: Database) throws -> [Alert] {
+    static func judge(_ decision: DedupDecision, of file: AcceptedFile, with judge: AlertJudge, in db: Database) throws -> [StoredAlert] {
         let article = file.article
         var observation = AlertObservation(
             decision: decision, title: article?.title, source: article?.source, url: article?.url,
             language: article?.language, text: file.alertText == nil ? article.map(AlertObservation.text(of:)) ?? "" : "",
             time: file.arrivedAt, decidedAt: file.processedAt)
         observation.prepared = file.alertText
-        var recorded: [Alert] = []
+        var recorded: [StoredAlert] = []
         for var alert in judge.engine.judge(observation, history: DatabaseAlertHistory(db: db)) {
             try db.cachedStatement(
                 sql: """
@@ -149,8 +149,9 @@ extension Store {
             ])
             guard db.changesCount > 0 else { continue }
             alert.id = db.lastInsertedRowID
-            try db.cachedStatement(sql: "UPDATE alert SET payload = ? WHERE id = ?").execute(arguments: [alert.json, alert.id])
-            recorded.append(alert)
+            let stored = StoredAlert(alert, pending: judge.sinks)
+            try db.cachedStatement(sql: "UPDATE alert SET payload = ? WHERE id = ?").execute(arguments: [stored.payload, alert.id])
+            recorded.append(stored)
         }
         return recorded
     }

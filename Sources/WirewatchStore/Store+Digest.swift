@@ -190,29 +190,18 @@ extension Store {
         // Leads of the articles a digest reads, by id (older articles without one: the
         // beginning of their body).
         let ids = reads.keys.sorted()
-        var missing: [Int64] = []
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min(ids.count, $0 + 500)] }) {
-            var found = Set<Int64>()
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            let leads = try Row.fetchCursor(
-                db, sql: "SELECT article_id, lead FROM article_lead WHERE article_id IN (\(marks))",
-                arguments: StatementArguments(Array(chunk)))
-            while let row = try leads.next() {
-                let id: Int64 = row[0]
-                guard let position = reads[id] else { continue }
-                articles[position.event]![position.index].lead = row[1]
-                found.insert(id)
-            }
-            missing += chunk.filter { !found.contains($0) }
+        var found = Set<Int64>()
+        try forEachRow(of: ids, in: db, { "SELECT article_id, lead FROM article_lead WHERE article_id IN (\($0))" }) { row in
+            let id: Int64 = row[0]
+            guard let position = reads[id] else { return }
+            articles[position.event]![position.index].lead = row[1]
+            found.insert(id)
         }
-        for chunk in stride(from: 0, to: missing.count, by: 500).map({ missing[$0..<min(missing.count, $0 + 500)] }) {
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            for row in try Row.fetchAll(
-                db, sql: "SELECT id, substr(body, 1, ?) FROM article WHERE id IN (\(marks))",
-                arguments: StatementArguments([Self.leadCharacters] + Array(chunk)))
-            {
-                if let position = reads[row[0]] { articles[position.event]![position.index].lead = row[1] ?? "" }
-            }
+        let missing = ids.filter { !found.contains($0) }
+        try forEachRow(
+            of: missing, in: db, { "SELECT id, substr(body, 1, ?) FROM article WHERE id IN (\($0))" }, leading: [Self.leadCharacters]
+        ) { row in
+            if let position = reads[row[0]] { articles[position.event]![position.index].lead = row[1] ?? "" }
         }
         // Passages between two original articles of the same event: the pairs are checked
         // here, from the articles already read (joining article rows would read their bodies).
@@ -251,17 +240,27 @@ extension Store {
     /// The name of each article's first file, in chunks of ids.
     static func firstFileNames(of ids: [Int64], in db: Database) throws -> [Int64: String] {
         var names: [Int64: String] = [:]
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min(ids.count, $0 + 500)] }) {
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT article_id, original_name FROM ingested_file WHERE article_id IN (\(marks)) ORDER BY id",
-                arguments: StatementArguments(Array(chunk)))
-            while let row = try rows.next() {
-                let id: Int64 = row[0]
-                if names[id] == nil { names[id] = row[1] }
-            }
+        try forEachRow(of: ids, in: db, { "SELECT article_id, original_name FROM ingested_file WHERE article_id IN (\($0)) ORDER BY id" }) {
+            row in
+            let id: Int64 = row[0]
+            if names[id] == nil { names[id] = row[1] }
         }
         return names
+    }
+
+    /// Calls `body` with each row of the query `sql` makes of a list of `?` marks, for `ids` in
+    /// chunks of 500 (after the `leading` arguments).
+    static func forEachRow(
+        of ids: [Int64], in db: Database, _ sql: (String) -> String, leading: [any DatabaseValueConvertible] = [],
+        _ body: (Row) throws -> Void
+    ) throws {
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(ids.count, start + 500)]
+            let rows = try Row.fetchCursor(
+                db, sql: sql(Array(repeating: "?", count: chunk.count).joined(separator: ",")),
+                arguments: StatementArguments(leading + chunk.map { $0 as any DatabaseValueConvertible }))
+            while let row = try rows.next() { try body(row) }
+        }
     }
 
     /// When the last digest ended (its `until`), or nil before the first.

@@ -257,8 +257,8 @@ public final class Store: Sendable {
         public var results: [IngestionResult]
         /// By article id.
         public var decisions: [Int64: DedupDecision]
-        /// The alerts the batch fired, recorded with their ids.
-        public var alerts: [Alert] = []
+        /// The alerts the batch fired, as recorded (with their ids, JSON and pending sinks).
+        public var alerts: [StoredAlert] = []
     }
 
     /// Commits a batch of outcomes in one transaction, deciding each new article with `engine`
@@ -271,7 +271,7 @@ public final class Store: Sendable {
         do {
             return try pool.write { db in
                 var decisions: [Int64: DedupDecision] = [:]
-                var fired: [Alert] = []
+                var fired: [StoredAlert] = []
                 let results = try batch.map { record in
                     try Self.record(record, in: db, engine: engine) { decision in
                         decisions[decision.articleID] = decision

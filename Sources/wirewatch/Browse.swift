@@ -2,16 +2,13 @@ import ArgumentParser
 import Foundation
 import WirewatchControl
 
-/// Filters shared by `events` and `articles`.
-struct ListFilters: ParsableArguments {
+/// The time span and page of every list: `events`, `articles`, `alerts`.
+struct ListWindow: ParsableArguments {
     @Option(help: ArgumentHelp("Only since this time: an ISO 8601 date or time, or an age such as 24h, 7d, 30m.", valueName: "time"))
     var since: String?
 
     @Option(help: ArgumentHelp("Only until this time (same forms as --since).", valueName: "time"))
     var until: String?
-
-    @Option(name: [.short, .long], help: ArgumentHelp("Words the title (or an event's names) must contain.", valueName: "words"))
-    var query: String?
 
     @Option(help: "At most this many (1 to 1000).")
     var limit: Int = 50
@@ -24,6 +21,26 @@ struct ListFilters: ParsableArguments {
         var parameters = try TimeArgument.parameters(since: since, until: until, now: now)
         parameters["limit"] = .number(Double(limit))
         parameters["offset"] = .number(Double(offset))
+        return parameters
+    }
+
+    /// Says how to see the rest when `shown` items of the reply's `total` were printed.
+    func printMore(shown: Int, reply: VarlinkReply) {
+        let total = reply.parameters["total"]?.intValue ?? shown
+        if total > offset + shown { print("\(shown) of \(total); more with --offset \(offset + shown)") }
+    }
+}
+
+/// Filters shared by `events` and `articles`: a window and words.
+struct ListFilters: ParsableArguments {
+    @OptionGroup var window: ListWindow
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Words the title (or an event's names) must contain.", valueName: "words"))
+    var query: String?
+
+    /// The interface's parameters: ages become absolute times.
+    func parameters(now: Date = Date()) throws -> [String: JSONValue] {
+        var parameters = try window.parameters(now: now)
         if let query { parameters["query"] = .string(query) }
         return parameters
     }
@@ -134,10 +151,7 @@ struct Events: ParsableCommand {
             ]
         }
         print(Table.render(["EVENT", "SOURCES", "ARTICLES", "LAST SEEN", "TITLE"], rows))
-        let total = reply.parameters["total"]?.intValue ?? events.count
-        if total > filters.offset + events.count {
-            print("\(events.count) of \(total); more with --offset \(filters.offset + events.count)")
-        }
+        filters.window.printMore(shown: events.count, reply: reply)
     }
 }
 
@@ -207,10 +221,7 @@ struct Articles: ParsableCommand {
             return
         }
         print(Self.table(articles))
-        let total = reply.parameters["total"]?.intValue ?? articles.count
-        if total > filters.offset + articles.count {
-            print("\(articles.count) of \(total); more with --offset \(filters.offset + articles.count)")
-        }
+        filters.window.printMore(shown: articles.count, reply: reply)
     }
 
     static func table(_ articles: [JSONValue]) -> String {
@@ -431,12 +442,7 @@ struct Alerts: ParsableCommand {
         discussion: "Filters: --since/--until (fired in that span), --rule, --event. Held alerts wait for the next digest.")
 
     @OptionGroup var connection: ConnectionOptions
-
-    @Option(help: ArgumentHelp("Only since this time: an ISO 8601 date or time, or an age such as 24h, 7d, 30m.", valueName: "time"))
-    var since: String?
-
-    @Option(help: ArgumentHelp("Only until this time (same forms as --since).", valueName: "time"))
-    var until: String?
+    @OptionGroup var window: ListWindow
 
     @Option(help: ArgumentHelp("Only alerts of this rule.", valueName: "name"))
     var rule: String?
@@ -444,19 +450,11 @@ struct Alerts: ParsableCommand {
     @Option(help: ArgumentHelp("Only alerts about this event.", valueName: "id"))
     var event: Int?
 
-    @Option(help: "At most this many (1 to 1000).")
-    var limit: Int = 50
-
-    @Option(help: "Skip this many (for paging).")
-    var offset: Int = 0
-
     @Flag(help: "Print the reply as one JSON object.")
     var json = false
 
     func run() throws {
-        var parameters = try TimeArgument.parameters(since: since, until: until, now: Date())
-        parameters["limit"] = .number(Double(limit))
-        parameters["offset"] = .number(Double(offset))
+        var parameters = try window.parameters()
         if let rule { parameters["rule"] = .string(rule) }
         if let event { parameters["event_id"] = .number(Double(event)) }
         let reply = try connection.call(WirewatchInterface.Method.listAlerts, .object(parameters))
@@ -480,9 +478,6 @@ struct Alerts: ParsableCommand {
             ]
         }
         print(Table.render(["ALERT", "FIRED", "RULE", "EVENT", "STATE", "MESSAGE"], rows))
-        let total = reply.parameters["total"]?.intValue ?? alerts.count
-        if total > offset + alerts.count {
-            print("\(alerts.count) of \(total); more with --offset \(offset + alerts.count)")
-        }
+        window.printMore(shown: alerts.count, reply: reply)
     }
 }

@@ -93,33 +93,34 @@ struct AlertIntegrationTests {
         UN-Sicherheitsrats. Die Küstenwache warnte Schiffe in der Region.
         """
 
+    /// The watchlist rule both tests use.
+    static let nordkorea = """
+        [[alerts.rule]]
+        name = "nordkorea"
+        kind = "watchlist"
+        any = ["Nordkorea"]
+        """
+
     func lines(_ path: String) -> [JSONValue] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { try? JSONValue.decode(Array($0.utf8)) }
     }
 
     @Test func aWatchlistFiresOncePerEventAcrossRestartsIntoEverySink() throws {
-        let daemon = try DaemonHarness()
-        defer { daemon.remove() }
         let server = try WebhookServer(statuses: [500])
         defer { server.stop() }
-        let hookOutput = daemon.base + "/hook.jsonl"
-        let config = daemon.base + "/wirewatch.toml"
-        try """
-            [alerts]
-            [alerts.exec]
-            command = ["/bin/sh", "-c", "cat >> \\"$0\\"", "\(hookOutput)"]
-            [alerts.webhook]
-            url = "\(server.url)"
-            [[alerts.rule]]
-            name = "nordkorea"
-            kind = "watchlist"
-            any = ["Nordkorea"]
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        daemon.extraArguments = ["--config", config]
-        try daemon.start()
-        for name in DedupIntegrationTests.seeds { try daemon.renameIn(name, try DedupIntegrationTests.seed(name)) }
-        try daemon.waitUntil("five seeds stored", timeout: 30) { try daemon.storedNames().count == 5 }
+        let hookOutput = NSTemporaryDirectory() + "wirewatch-hook-\(UUID().uuidString).jsonl"
+        defer { unlink(hookOutput) }
+        let daemon = try ControlIntegrationTests.startWithSeeds(
+            config: """
+                [alerts]
+                [alerts.exec]
+                command = ["/bin/sh", "-c", "cat >> \\"$0\\"", "\(hookOutput)"]
+                [alerts.webhook]
+                url = "\(server.url)"
+                \(Self.nordkorea)
+                """)
+        defer { daemon.remove() }
         let alertsPath = daemon.base + "/alerts.jsonl"
         try daemon.waitUntil("the alert in every sink", timeout: 20) {
             lines(alertsPath).count == 1 && lines(hookOutput).count == 1 && server.bodies.count == 1
@@ -177,26 +178,18 @@ struct AlertIntegrationTests {
     }
 
     @Test func quietHoursHoldAlertsForTheNextDigest() throws {
-        let daemon = try DaemonHarness()
-        defer { daemon.remove() }
         // Quiet from an hour ago to an hour from now (UTC), whatever the time of day.
         func clock(_ offset: Double) -> String {
             let seconds = Int(Date().timeIntervalSince1970 + offset) % 86_400
             return String(format: "%02d:%02d", seconds / 3600, seconds % 3600 / 60)
         }
-        let config = daemon.base + "/wirewatch.toml"
-        try """
-            [alerts]
-            quiet_hours = "\(clock(-3600))-\(clock(3600))"
-            [[alerts.rule]]
-            name = "nordkorea"
-            kind = "watchlist"
-            any = ["Nordkorea"]
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        daemon.extraArguments = ["--config", config]
-        try daemon.start()
-        for name in DedupIntegrationTests.seeds { try daemon.renameIn(name, try DedupIntegrationTests.seed(name)) }
-        try daemon.waitUntil("five seeds stored", timeout: 30) { try daemon.storedNames().count == 5 }
+        let daemon = try ControlIntegrationTests.startWithSeeds(
+            config: """
+                [alerts]
+                quiet_hours = "\(clock(-3600))-\(clock(3600))"
+                \(Self.nordkorea)
+                """)
+        defer { daemon.remove() }
         try daemon.waitUntil("the alert held", timeout: 10) { daemon.log_().contains("alert-held") }
         #expect(lines(daemon.base + "/alerts.jsonl").isEmpty)
         let listed = try JSONValue.decode(Array(try ControlIntegrationTests.cli(daemon, ["alerts", "--json"]).stdout.utf8))

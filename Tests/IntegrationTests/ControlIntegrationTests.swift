@@ -11,8 +11,14 @@ struct ControlIntegrationTests {
         try runTool(DaemonHarness.cliPath, arguments + ["--socket", daemon.base + "/control.sock"])
     }
 
-    static func startWithSeeds() throws -> DaemonHarness {
-        let daemon = try DaemonHarness()
+    /// A daemon (with `config` as its configuration file, when given) and the five seeds stored.
+    static func startWithSeeds(config: String? = nil, name: String = #function) throws -> DaemonHarness {
+        let daemon = try DaemonHarness(name: name)
+        if let config {
+            let path = daemon.base + "/wirewatch.toml"
+            try config.write(toFile: path, atomically: true, encoding: .utf8)
+            daemon.extraArguments = ["--config", path]
+        }
         try daemon.start()
         for name in DedupIntegrationTests.seeds { try daemon.renameIn(name, try DedupIntegrationTests.seed(name)) }
         try daemon.waitUntil("five seeds stored", timeout: 30) { try daemon.storedNames().count == 5 }

@@ -107,11 +107,11 @@ final class AlertDispatcher: @unchecked Sendable {
             }
         case .exec:
             guard let hook = current.exec else { throw SinkFailure.removed }
-            for alert in alerts { try ExecSink(command: hook.command, timeout: Self.seconds(hook.timeout)).deliver(alert) }
+            for alert in alerts { try ExecSink(command: hook.command, timeout: hook.timeout.inSeconds).deliver(alert) }
         case .webhook:
             guard let webhook = current.webhook else { throw SinkFailure.removed }
             for alert in alerts {
-                try WebhookSink(url: webhook.url, headers: webhook.headers, timeout: Self.seconds(webhook.timeout)).deliver(alert)
+                try WebhookSink(url: webhook.url, headers: webhook.headers, timeout: webhook.timeout.inSeconds).deliver(alert)
             }
         default:
             return
@@ -130,9 +130,6 @@ final class AlertDispatcher: @unchecked Sendable {
         return "no IPv4 or IPv6 socket can be opened (\(String(cString: strerror(errno))))"
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 }
 
 extension SinkFailure {

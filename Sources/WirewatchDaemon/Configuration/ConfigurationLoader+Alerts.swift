@@ -10,13 +10,7 @@ extension Reader {
     mutating func readAlerts(_ table: TOMLTable, into alerts: inout DaemonConfiguration.AlertSettings) {
         rejectUnknown(
             in: table, prefix: "alerts.", known: ["quiet_hours", "time_zone", "jsonl", "journal", "exec", "webhook", "rule"])
-        if let value = table["time_zone"] {
-            if case .string(let zone) = value.kind, TimeZone(identifier: zone) != nil {
-                alerts.timeZone = zone
-            } else {
-                problem("alerts.time_zone", value.line, "must be a time zone name such as \"Europe/Berlin\" or \"UTC\"")
-            }
-        }
+        if let zone = timeZone(table, prefix: "alerts.") { alerts.timeZone = zone }
         if let value = table["quiet_hours"] {
             if case .string(let text) = value.kind, let quiet = QuietHours(text, timeZone: alerts.timeZone) {
                 alerts.quietHours = quiet
@@ -210,7 +204,7 @@ extension Reader {
             if cooldown > .seconds(365 * 86_400) {
                 problem(prefix + "cooldown", value.line, "must be at most 365d")
             } else {
-                rule.cooldown = seconds(cooldown)
+                rule.cooldown = cooldown.inSeconds
             }
         }
         if let value = table["quiet_hours"] {
@@ -240,7 +234,7 @@ extension Reader {
                 if span < .seconds(60) || span > .seconds(30 * 86_400) {
                     problem(prefix + "within", value.line, "must be between 1m and 30d")
                 } else {
-                    within = seconds(span)
+                    within = span.inSeconds
                 }
             }
             rule.kind = .breaking(sources: sources, within: within)
@@ -262,9 +256,9 @@ extension Reader {
             var factor = 3.0
             var minimum = 5
             if let value = table["window"], let span = duration(value, key: prefix + "window") {
-                if span < .seconds(60) || span > .seconds(7 * 86_400) { problem(prefix + "window", value.line, "must be between 1m and 7d") } else { window = seconds(span) }
+                if span < .seconds(60) || span > .seconds(7 * 86_400) { problem(prefix + "window", value.line, "must be between 1m and 7d") } else { window = span.inSeconds }
             }
-            if let value = table["baseline"], let span = duration(value, key: prefix + "baseline") { baseline = seconds(span) }
+            if let value = table["baseline"], let span = duration(value, key: prefix + "baseline") { baseline = span.inSeconds }
             if baseline < 2 * window || baseline > 100 * window {
                 problem(prefix + "baseline", table["baseline"]?.line ?? table.line, "must be 2 to 100 times the window (\(Int(baseline))s for a \(Int(window))s window)")
             }
@@ -296,10 +290,6 @@ extension Reader {
         case .string(let name): return names.firstIndex(of: name.lowercased()) ?? (name.lowercased() == "error" ? 3 : nil)
         default: return nil
         }
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private func strings(_ value: TOMLValue) -> [String]? {

@@ -190,13 +190,7 @@ struct Reader {
 
     private mutating func readDigest(_ table: TOMLTable, into digest: inout DaemonConfiguration.DigestSettings) {
         rejectUnknown(in: table, prefix: "digest.", known: ["schedule", "time_zone", "formats", "keep", "max_age"])
-        if let value = table["time_zone"] {
-            if case .string(let zone) = value.kind, TimeZone(identifier: zone) != nil {
-                digest.timeZone = zone
-            } else {
-                problem("digest.time_zone", value.line, "must be a time zone name such as \"Europe/Berlin\" or \"UTC\"")
-            }
-        }
+        if let zone = timeZone(table, prefix: "digest.") { digest.timeZone = zone }
         if let value = table["schedule"] {
             if case .string(let text) = value.kind, DigestSchedule.parse(text, timeZone: digest.timeZone) != nil {
                 digest.schedule = text
@@ -255,7 +249,7 @@ struct Reader {
             known: Set(durations.map(\.0) + fractions.map(\.0) + weights.map(\.0) + counts.map(\.0)))
         for (key, path) in durations {
             guard let value = table[key], let duration = duration(value, key: "dedup." + key) else { continue }
-            let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            let seconds = duration.inSeconds
             if seconds < 60 || seconds > 365 * 86_400 {
                 problem("dedup." + key, value.line, "must be between 1m and 365d")
             } else {
@@ -289,6 +283,14 @@ struct Reader {
                 problem("dedup." + key, value.line, "must be an integer from \(minimum) to 100000000")
             }
         }
+    }
+
+    /// `time_zone` of `table`, when it is there and names a zone.
+    mutating func timeZone(_ table: TOMLTable, prefix: String) -> String? {
+        guard let value = table["time_zone"] else { return nil }
+        if case .string(let zone) = value.kind, TimeZone(identifier: zone) != nil { return zone }
+        problem(prefix + "time_zone", value.line, "must be a time zone name such as \"Europe/Berlin\" or \"UTC\"")
+        return nil
     }
 
     func number(_ value: TOMLValue) -> Double? {
@@ -394,6 +396,11 @@ struct Reader {
             return nil
         }
     }
+}
+
+extension Duration {
+    /// The duration as a number of seconds.
+    public var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// Sizes and durations as people write them.

@@ -32,13 +32,10 @@ struct ControlQueries {
     static let maximumLimit = 1000
 
     func listEvents(_ parameters: JSONValue) throws(Failure) -> VarlinkReply {
-        var query = EventQuery()
-        query.since = try Self.time(parameters, "since")
-        query.until = try Self.time(parameters, "until")
+        let window = try Window(parameters)
+        var query = EventQuery(since: window.since, until: window.until, limit: window.limit, offset: window.offset)
         query.text = try Self.text(parameters, "query")
         query.minimumSources = try Self.integer(parameters, "min_sources", minimum: 0) ?? 0
-        query.limit = try Self.integer(parameters, "limit", minimum: 1, maximum: Self.maximumLimit) ?? Self.defaultLimit
-        query.offset = try Self.integer(parameters, "offset", minimum: 0) ?? 0
         let page: Page<EventSummary>
         do { page = try store.events(matching: query) } catch { throw .store(error) }
         return VarlinkReply(parameters: .object(["events": .array(page.items.map(Self.event)), "total": .number(Double(page.total))]))
@@ -67,26 +64,20 @@ struct ControlQueries {
     }
 
     func listArticles(_ parameters: JSONValue) throws(Failure) -> VarlinkReply {
-        var query = ArticleQuery()
-        query.since = try Self.time(parameters, "since")
-        query.until = try Self.time(parameters, "until")
+        let window = try Window(parameters)
+        var query = ArticleQuery(since: window.since, until: window.until, limit: window.limit, offset: window.offset)
         query.text = try Self.text(parameters, "query")
         query.eventID = try Self.integer(parameters, "event_id", minimum: 1).map(Int64.init)
-        query.limit = try Self.integer(parameters, "limit", minimum: 1, maximum: Self.maximumLimit) ?? Self.defaultLimit
-        query.offset = try Self.integer(parameters, "offset", minimum: 0) ?? 0
         let page: Page<ArticleListing>
         do { page = try store.articles(matching: query) } catch { throw .store(error) }
         return VarlinkReply(parameters: .object(["articles": .array(page.items.map(Self.article)), "total": .number(Double(page.total))]))
     }
 
     func listAlerts(_ parameters: JSONValue) throws(Failure) -> VarlinkReply {
-        var query = AlertQuery()
-        query.since = try Self.time(parameters, "since")
-        query.until = try Self.time(parameters, "until")
+        let window = try Window(parameters)
+        var query = AlertQuery(since: window.since, until: window.until, limit: window.limit, offset: window.offset)
         query.rule = try Self.text(parameters, "rule")
         query.eventID = try Self.integer(parameters, "event_id", minimum: 1).map(Int64.init)
-        query.limit = try Self.integer(parameters, "limit", minimum: 1, maximum: Self.maximumLimit) ?? Self.defaultLimit
-        query.offset = try Self.integer(parameters, "offset", minimum: 0) ?? 0
         let page: Page<StoredAlert>
         do { page = try store.alerts(matching: query) } catch { throw .store(error) }
         return VarlinkReply(parameters: .object(["alerts": .array(page.items.map(Self.alert)), "total": .number(Double(page.total))]))
@@ -192,6 +183,21 @@ struct ControlQueries {
     }
 
     // MARK: Parameters
+
+    /// The time span and page every list method takes: `since`, `until`, `limit`, `offset`.
+    struct Window {
+        var since: Double?
+        var until: Double?
+        var limit: Int
+        var offset: Int
+
+        init(_ parameters: JSONValue) throws(Failure) {
+            since = try ControlQueries.time(parameters, "since")
+            until = try ControlQueries.time(parameters, "until")
+            limit = try ControlQueries.integer(parameters, "limit", minimum: 1, maximum: ControlQueries.maximumLimit) ?? ControlQueries.defaultLimit
+            offset = try ControlQueries.integer(parameters, "offset", minimum: 0) ?? 0
+        }
+    }
 
     static func integer(_ parameters: JSONValue, _ name: String, minimum: Int, maximum: Int = Int.max) throws(Failure) -> Int? {
         guard let value = parameters[name], value != .null else { return nil }

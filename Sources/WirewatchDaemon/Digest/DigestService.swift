@@ -49,7 +49,7 @@ final class DigestService: @unchecked Sendable {
         let current = settings()
         let writer = DigestWriter(
             folder: folder, formats: current.formats.compactMap(DigestWriter.Format.init(rawValue:)), keep: current.keep,
-            maximumAge: Double(current.maximumAge.components.seconds))
+            maximumAge: current.maximumAge.inSeconds)
         let paths = try writer.write(digest, now: now)
         if end >= (previous ?? -Double.infinity) { try store.setLastDigestTime(end) }
         try store.markDigested(held.map(\.id), at: now)

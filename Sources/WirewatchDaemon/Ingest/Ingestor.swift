@@ -303,9 +303,7 @@ final class Ingestor: @unchecked Sendable {
     }
 
     /// Hands fired alerts to the sinks and to followers; held ones wait for the digest.
-    private func announce(_ fired: [Alert]) {
-        let sinks = alertJudge?.sinks ?? []
-        let stored = fired.map { StoredAlert($0, pending: sinks) }
+    private func announce(_ stored: [StoredAlert]) {
         for alert in stored where alert.deferred {
             logger.info(
                 "alert held for the next digest (quiet hours)",
