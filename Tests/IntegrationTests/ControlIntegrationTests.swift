@@ -20,8 +20,12 @@ struct ControlIntegrationTests {
             daemon.extraArguments = ["--config", path]
         }
         try daemon.start()
-        for name in DedupIntegrationTests.seeds { try daemon.renameIn(name, try DedupIntegrationTests.seed(name)) }
-        try daemon.waitUntil("five seeds stored", timeout: 30) { try daemon.storedNames().count == 5 }
+        // One at a time, so that the seeds are articles 1 to 5 in order even when the daemon's
+        // start-up scan runs late (a scan takes what it finds in directory order).
+        for (index, name) in DedupIntegrationTests.seeds.enumerated() {
+            try daemon.renameIn(name, try DedupIntegrationTests.seed(name))
+            try daemon.waitUntil("seed \(name) stored", timeout: 30) { try daemon.storedNames().count == index + 1 }
+        }
         return daemon
     }
 

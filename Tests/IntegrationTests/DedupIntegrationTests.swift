@@ -19,11 +19,8 @@ struct DedupIntegrationTests {
     }
 
     @Test func theDaemonPutsTheSeedsInOneEventAndKeepsItAcrossARestart() throws {
-        let daemon = try DaemonHarness()
+        let daemon = try ControlIntegrationTests.startWithSeeds()
         defer { daemon.remove() }
-        try daemon.start()
-        for name in Self.seeds { try daemon.renameIn(name, try Self.seed(name)) }
-        try daemon.waitUntil("five seeds stored", timeout: 30) { try daemon.storedNames().count == 5 }
         let store = try daemon.store()
         let events = try store.allEvents()
         #expect(events.count == 1)
