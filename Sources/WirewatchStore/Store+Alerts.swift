@@ -55,12 +55,12 @@ public struct StoredAlert: Sendable, Equatable {
     /// When a digest listed it (alerts held by quiet hours).
     public var digestedAt: Double?
 
-    /// An alert just recorded, going to `pending` (none when held by quiet hours).
+    /// An alert just recorded, going to `pending`.
     public init(_ alert: Alert, pending: AlertSinks) {
         self.init(
             id: alert.id, rule: alert.rule, kind: alert.kind, reason: alert.reason, eventID: alert.eventID, articleID: alert.articleID,
             firedAt: alert.firedAt, priority: alert.priority, deferred: alert.deferred, message: alert.message, payload: alert.json,
-            pending: alert.deferred ? [] : pending, digestedAt: nil)
+            pending: pending, digestedAt: nil)
     }
 
     public init(
@@ -137,6 +137,8 @@ extension Store {
         observation.prepared = file.alertText
         var recorded: [StoredAlert] = []
         for var alert in judge.engine.judge(observation, history: DatabaseAlertHistory(db: db)) {
+            // Held alerts go to no sink: the next digest lists them.
+            let pending: AlertSinks = alert.deferred ? [] : judge.sinks
             try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO alert (rule, kind, reason, event_id, article_id, fired_at, priority, deferred,
@@ -145,11 +147,11 @@ extension Store {
                     """
             ).execute(arguments: [
                 alert.rule, alert.kind, alert.reason, alert.eventID, alert.articleID, alert.firedAt, alert.priority,
-                alert.deferred, alert.message, alert.deferred ? 0 : judge.sinks.rawValue,
+                alert.deferred, alert.message, pending.rawValue,
             ])
             guard db.changesCount > 0 else { continue }
             alert.id = db.lastInsertedRowID
-            let stored = StoredAlert(alert, pending: judge.sinks)
+            let stored = StoredAlert(alert, pending: pending)
             try db.cachedStatement(sql: "UPDATE alert SET payload = ? WHERE id = ?").execute(arguments: [stored.payload, alert.id])
             recorded.append(stored)
         }
