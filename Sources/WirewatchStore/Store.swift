@@ -215,6 +215,11 @@ public final class Store: Sendable {
                     CREATE INDEX shared_passage_digest ON shared_passage(article_id, other_article_id, text) WHERE from_original = 1;
                     """)
         }
+        migrator.registerMigration("v7: one index on article.event_id") { db in
+            // The digest index starts with event_id and serves every lookup by event: a second
+            // index on the same column only cost every insert a random write.
+            try db.execute(sql: "DROP INDEX IF EXISTS article_event")
+        }
         return migrator
     }
 

@@ -29,6 +29,30 @@ struct DedupQuality: ParsableCommand {
     @Flag(help: "List the mixed and split clusters of the first order.")
     var details = false
 
+    @Option(help: "Write every decision of the first order as tab-separated values to this file.")
+    var trace: String?
+
+    /// One line per document: its place in the order, id, gold cluster, whether it is dated, the
+    /// decision, the event and the gold cluster most of the event's earlier documents have, and the scores.
+    static func writeTrace(_ result: DedupEvaluation.ClusteringResult, to path: String) throws {
+        var lines = ["order\tid\tgold\tdated\tkind\tevent\tevent_gold\tclosest\tcontent\tnames\tnumbers\tcombined"]
+        var members: [Int64: [String: Int]] = [:]
+        for (index, (event, gold, id)) in result.assignments.enumerated() {
+            let decision = result.decisions[index]
+            let target = decision?.kind == .newEvent ? decision?.evidence.closestEventID : event
+            let majority = target.flatMap { members[$0]?.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key } ?? "-"
+            let scores = decision?.evidence.similarity
+            lines.append([
+                String(index), id, gold, result.dated[index] ? "1" : "0", decision?.kind.rawValue ?? "error", String(event), majority,
+                decision?.evidence.closestEventID.map(String.init) ?? "-",
+                scores.map { String(format: "%.4f", $0.content) } ?? "-", scores.map { String(format: "%.4f", $0.names) } ?? "-",
+                scores?.numbers.map { String(format: "%.4f", $0) } ?? "-", scores.map { String(format: "%.4f", $0.combined) } ?? "-",
+            ].joined(separator: "\t"))
+            members[event, default: [:]][gold, default: 0] += 1
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
     static func printDetails(_ result: DedupEvaluation.ClusteringResult) {
         var byEvent: [Int64: [String: Int]] = [:]
         var byGold: [String: [Int64: Int]] = [:]
@@ -80,6 +104,7 @@ struct DedupQuality: ParsableCommand {
                 let result = try DedupEvaluation.ecbPlus(path: ecb, seed: seed, configuration: configuration)
                 f1s.append(result.score.f1)
                 if details && seed == seedList.first { Self.printDetails(result) }
+                if let trace, seed == seedList.first, threshold == thresholds.first { try Self.writeTrace(result, to: trace) }
                 print(String(
                     format: "ECB+ threshold %.3f seed %llu: B-cubed F1 %.3f (P %.3f R %.3f), %d events for %d gold, %d docs in %.2f s",
                     threshold, seed, result.score.f1, result.score.precision, result.score.recall, result.predictedEvents,

@@ -235,3 +235,33 @@ struct BloomFilterTests {
         #expect(falseMaybes < 5_000)
     }
 }
+
+struct CandidateScoresTests {
+    @Test func theTopCandidatesAreThoseAFullSortWouldRankFirst() {
+        var random = SplitMix64(seed: 11)
+        var scores = CandidateScores(capacity: 16)
+        var sums: [UInt32: Float] = [:]
+        for _ in 0..<3000 {
+            let key = UInt32(random.next() % 700)
+            // Weights in steps, so that ties happen and are broken by the smaller key.
+            let weight = Float(random.next() % 4 + 1) / 4
+            scores.add(key, weight)
+            sums[key, default: 0] += weight
+        }
+        let expected = sums.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(12)
+        let top = scores.top(12)
+        #expect(top.map(\.key) == expected.map(\.key))
+        #expect(top.map(\.sum) == expected.map(\.value))
+    }
+
+    @Test func fewerCandidatesThanAskedForAreAllReturnedAndAResetEmptiesTheTable() {
+        var scores = CandidateScores()
+        scores.add(7, 0.5)
+        scores.add(3, 1)
+        scores.add(7, 1)
+        #expect(scores.top(12).map(\.key) == [7, 3])
+        #expect(scores.top(0).isEmpty)
+        scores.reset()
+        #expect(scores.top(12).isEmpty)
+    }
+}

@@ -253,30 +253,38 @@ public final class DedupEngine {
     }
 
     private func sentenceMatches(_ sentences: [ArticleProfile.Sentence]) -> [SentenceMatches] {
-        var hits: [(slot: UInt32, count: Int, exact: Bool)] = []
+        // Each posting read as (slot, exact), then sorted so that a slot's postings are adjacent:
+        // a sentence reads up to a hundred postings once memory is full.
+        var postings: [(slot: UInt32, exact: Bool)] = []
         return sentences.map { sentence in
-            hits.removeAll(keepingCapacity: true)
+            postings.removeAll(keepingCapacity: true)
             for value in sentence.sketch {
                 let exact = value == sentence.key
                 var read = 0
                 sentencePostings.forEach(value) { slot in
                     read += 1
-                    if let index = hits.firstIndex(where: { $0.slot == slot }) {
-                        hits[index].count += 1
-                        hits[index].exact = hits[index].exact || exact
-                    } else {
-                        hits.append((slot, 1, exact))
-                    }
+                    postings.append((slot, exact))
                     return read < Self.postingsPerSample
                 }
             }
-            let samples = sentence.sketch.count - 1
             var matches = SentenceMatches()
-            for hit in hits where (hit.exact || hit.count >= 2) && hit.slot &- sentenceLiveFrom < UInt32.max / 2
-                && recentArticle(hit.slot) != nil
-            {
-                matches.loose.append(hit.slot)
-                if hit.exact || (hit.count >= 3 && hit.count * 5 >= samples * 3) { matches.strict.append(hit.slot) }
+            guard !postings.isEmpty else { return matches }
+            postings.sort { $0.slot < $1.slot }
+            let samples = sentence.sketch.count - 1
+            var start = 0
+            while start < postings.count {
+                let slot = postings[start].slot
+                var end = start
+                var exact = false
+                while end < postings.count && postings[end].slot == slot {
+                    exact = exact || postings[end].exact
+                    end += 1
+                }
+                let count = end - start
+                start = end
+                guard exact || count >= 2, slot &- sentenceLiveFrom < UInt32.max / 2, recentArticle(slot) != nil else { continue }
+                matches.loose.append(slot)
+                if exact || (count >= 3 && count * 5 >= samples * 3) { matches.strict.append(slot) }
             }
             return matches
         }

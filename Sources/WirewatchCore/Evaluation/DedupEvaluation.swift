@@ -13,6 +13,10 @@ public enum DedupEvaluation {
         public var seconds: Double
         /// Predicted event and gold cluster of each document, in processing order.
         public var assignments: [(event: Int64, gold: String, id: String)]
+        /// The engine's decision on each document, in processing order (nil where it did not parse).
+        public var decisions: [DedupDecision?] = []
+        /// Whether each document had a publication date.
+        public var dated: [Bool] = []
     }
 
     /// Runs ECB+ documents (`docs.jsonl`: `doc_id`, `event_cluster`, `text`) through the parser and
@@ -42,22 +46,29 @@ public enum DedupEvaluation {
         let engine = DedupEngine(configuration: configuration)
         var predicted: [Int64] = []
         var gold: [String] = []
+        var decisions: [DedupDecision?] = []
+        var dated: [Bool] = []
         for (index, document) in documents.enumerated() {
             gold.append(document.cluster)
             guard let article = try? parser.parse(Array(document.text.utf8), fileName: document.id + ".txt") else {
                 predicted.append(-Int64(index) - 1)  // unparseable: a cluster of its own
+                decisions.append(nil)
+                dated.append(false)
                 continue
             }
+            let profile = analyzer.profile(article)
             let decision = engine.add(
                 DedupEngine.Input(
-                    articleID: Int64(index + 1), profile: analyzer.profile(article), arrival: 0,
+                    articleID: Int64(index + 1), profile: profile, arrival: 0,
                     source: document.id, title: article.title, segments: ArticleAnalyzer.segments(of: article)))
             predicted.append(decision.eventID)
+            decisions.append(decision)
+            dated.append(profile.published != nil)
         }
         return ClusteringResult(
             documents: documents.count, goldEvents: Set(gold).count, predictedEvents: Set(predicted).count,
             score: BCubed(predicted: predicted, gold: gold), seconds: Date().timeIntervalSince(start),
-            assignments: zip(zip(predicted, gold), documents).map { ($0.0, $0.1, $1.id) })
+            assignments: zip(zip(predicted, gold), documents).map { ($0.0, $0.1, $1.id) }, decisions: decisions, dated: dated)
     }
 
     /// Pearson correlations per language pair (`de-de`, …) and the number of pairs.
