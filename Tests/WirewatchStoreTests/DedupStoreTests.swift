@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import WirewatchCore
 @testable import WirewatchStore
@@ -63,6 +64,25 @@ struct DedupStoreTests {
         #expect(decision.evidenceJSON.contains("\"similarity\""))
         let article = try #require(try store.article(id: 2))
         #expect(article.eventID == event.id && article.decision == .sameEvent)
+    }
+
+    @Test func articlesAreFoundByEventThroughTheDigestIndexAlone() throws {
+        let store = try Store(path: path)
+        let (engine, _) = try restoredEngine(store)
+        _ = try store.record(
+            Array(try Self.seedNames.enumerated().map { Self.record(try Self.seedBytes($1), name: $1, claim: UInt32($0)) }),
+            engine: engine)
+        let (indexes, plan, articles) = try store.pool.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'article'"),
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id FROM article WHERE event_id = 1").map { $0["detail"] as String }.joined(),
+                try Int64.fetchAll(db, sql: "SELECT id FROM article WHERE event_id = 1 ORDER BY id")
+            )
+        }
+        #expect(!indexes.contains("article_event"))
+        #expect(indexes.contains("article_digest"))
+        #expect(plan.contains("article_digest"))
+        #expect(articles == [1, 2, 3, 4, 5])
     }
 
     @Test func aReopenedStoreKnowsItsArticlesAndEvents() throws {
