@@ -73,6 +73,21 @@ struct TermStatisticsTests {
         #expect(TermStatistics(snapshot: [UInt8](repeating: 7, count: 100)) == nil)
     }
 
+    @Test func noTermIsCountedBelowItsFrequencyWhenTheTermsOfOneArticleShareCells() {
+        // 64 cells per row and 40 terms an article: terms of one article share cells all the time.
+        var statistics = TermStatistics(widthBits: 6)
+        var random = SplitMix64(seed: 3)
+        var truth: [UInt64: Int] = [:]
+        for _ in 0..<500 {
+            let terms = Set((0..<40).map { _ in TermHash.mix(random.next() % 300) })
+            statistics.add(distinct: terms)
+            for term in terms { truth[term, default: 0] += 1 }
+        }
+        let undercounted = truth.filter { statistics.documentFrequency($0.key) < $0.value }
+        #expect(undercounted.isEmpty, "\(undercounted.count) terms counted below their frequency")
+        #expect(truth.keys.allSatisfy { statistics.documentFrequency($0) <= 500 })
+    }
+
     @Test func manyDistinctTermsKeepRareFrequenciesNearlyExact() {
         var statistics = TermStatistics()
         for document in 0..<20_000 {

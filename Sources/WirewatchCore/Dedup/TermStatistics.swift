@@ -68,16 +68,29 @@ public struct TermStatistics: Sendable, Equatable {
     }
 
     /// Counts one article with these distinct terms.
+    ///
+    /// The cells of all the terms are read first, in one pass of independent reads: the table is
+    /// far larger than the processor's cache, and such reads wait for memory together instead of
+    /// one after another. Each term then raises those of its cells that hold its minimum. Two
+    /// terms of one article that share a cell (rare) both see the value from before the article;
+    /// no cell ever goes down, so no term is ever counted below its true frequency.
     public mutating func add(distinct hashes: some Sequence<UInt64>) {
         documents += 1
+        var cells: [Int] = []
+        cells.reserveCapacity(hashes.underestimatedCount * depth)
         for hash in hashes {
+            for row in 0..<depth { cells.append(cell(hash, row: row)) }
+        }
+        let values = cells.map { value($0) }
+        var start = 0
+        while start < cells.count {
+            let end = start + depth
             var minimum = UInt32.max
-            for row in 0..<depth { minimum = min(minimum, value(cell(hash, row: row))) }
-            guard minimum < UInt32.max else { continue }
-            for row in 0..<depth {
-                let index = cell(hash, row: row)
-                if value(index) == minimum { set(index, minimum + 1) }
+            for index in start..<end { minimum = min(minimum, values[index]) }
+            if minimum < UInt32.max {
+                for index in start..<end where value(cells[index]) == minimum { set(cells[index], minimum + 1) }
             }
+            start = end
         }
     }
 
