@@ -235,6 +235,35 @@ struct CompactMultimapTests {
         table.insert(42 &* 0xD6E8_FEB8_6659_FD93, 99_999)
         #expect(Self.values(table, 42 &* 0xD6E8_FEB8_6659_FD93).contains(99_999))
     }
+
+    @Test func aBatchOfKeysThatShareProbeStartsIsStoredWhole() {
+        var table = CompactMultimap(capacity: 8)
+        // Batches of 40 keys from only 30 distinct ones (repeats within a batch), growing the table.
+        for value in 0..<500 {
+            table.insert(contentsOf: (0..<40).map { UInt64(($0 * 7 + value) % 30) &* 0x9E37_79B9_7F4A_7C15 }, UInt32(value))
+        }
+        #expect(table.count == 500 * 40)
+        for key in 0..<30 {
+            var found: [UInt32] = []
+            table.forEach(UInt64(key) &* 0x9E37_79B9_7F4A_7C15) { found.append($0); return true }
+            // Each batch stores its value once or twice under each key.
+            #expect(Set(found) == Set(0..<500))
+            #expect(found.count > 500)
+        }
+    }
+
+    @Test func aKeyWhoseProbeStartsAtAnEmptySlotHoldsNothing() {
+        var table = CompactMultimap(capacity: 100_000)
+        let stored = (0..<50).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
+        table.insert(contentsOf: stored, 7)
+        #expect(table.mayHoldValues(stored).allSatisfy { $0 })
+        let others = (1000..<1200).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
+        for (key, mayHold) in zip(others, table.mayHoldValues(others)) where !mayHold {
+            #expect(Self.values(table, key).isEmpty)
+        }
+        // In a table a thousandth full, almost every other key starts at an empty slot.
+        #expect(table.mayHoldValues(others).filter { $0 }.count < 10)
+    }
 }
 
 struct BloomFilterTests {

@@ -33,19 +33,34 @@ struct CompactMultimap {
     }
 
     mutating func insert(_ key: UInt64, _ value: UInt32) {
+        insert(contentsOf: CollectionOfOne(key), value)
+    }
+
+    /// Stores `value` under each of `keys`. The slots where their probes start are read first, in
+    /// one pass of independent reads (see ``mayHoldValues(_:)``): a key whose slot was free then
+    /// and still is takes it at once; the others probe on from there, cached.
+    mutating func insert(contentsOf keys: some Collection<UInt64>, _ value: UInt32) {
         // Up to 80% full, then rebuilt 60% full.
-        if (count + 1) * 5 > slots.count * 4 { rebuild(capacity: count + 1) { _ in true } }
-        let tag = Self.tag(key)
+        if (count + keys.count) * 5 > slots.count * 4 { rebuild(capacity: count + keys.count) { _ in true } }
         let size = slots.count
-        var index = Self.start(tag, size: size)
         slots.withUnsafeMutableBufferPointer { slots in
-            while slots[index] != 0 {
-                index += 1
-                if index == size { index = 0 }
+            let starts = keys.map { key in
+                let tag = Self.tag(key)
+                let start = Self.start(tag, size: size)
+                return (tag: tag, start: start, free: slots[start] == 0)
             }
-            slots[index] = tag << 32 | UInt64(value)
+            for (tag, start, free) in starts {
+                var index = start
+                if !free || slots[index] != 0 {
+                    repeat {
+                        index += 1
+                        if index == size { index = 0 }
+                    } while slots[index] != 0
+                }
+                slots[index] = tag << 32 | UInt64(value)
+            }
         }
-        count += 1
+        count += keys.count
     }
 
     /// Calls `body` with the values stored under `key` until it returns false.
@@ -61,6 +76,17 @@ struct CompactMultimap {
                 index += 1
                 if index == size { index = 0 }
             }
+        }
+    }
+
+    /// For each key, whether values may be stored under it: false when the slot its probe starts
+    /// at is empty. The slots are read in one pass of independent reads, so a batch of lookups
+    /// waits for memory together (the table is far larger than the cache), and the `forEach`
+    /// calls that follow find those slots cached.
+    func mayHoldValues(_ keys: [UInt64]) -> [Bool] {
+        let size = slots.count
+        return slots.withUnsafeBufferPointer { slots in
+            keys.map { slots[Self.start(Self.tag($0), size: size)] != 0 }
         }
     }
 

@@ -256,9 +256,13 @@ public final class DedupEngine {
         // Each posting read as (slot, exact), then sorted so that a slot's postings are adjacent:
         // a sentence reads up to a hundred postings once memory is full.
         var postings: [(slot: UInt32, exact: Bool)] = []
+        let occupied = sentencePostings.mayHoldValues(sentences.flatMap(\.sketch))
+        var position = 0
         return sentences.map { sentence in
             postings.removeAll(keepingCapacity: true)
             for value in sentence.sketch {
+                position += 1
+                guard occupied[position - 1] else { continue }
                 let exact = value == sentence.key
                 var read = 0
                 sentencePostings.forEach(value) { slot in
@@ -440,12 +444,11 @@ public final class DedupEngine {
             values.reserveCapacity(input.profile.sentences.count * (ArticleProfile.Sentence.maximumSamples + 1))
             for sentence in input.profile.sentences { values.append(contentsOf: sentence.sketch) }
             values.sort()
-            var previous: UInt64?
-            for value in values where value != previous {
-                sentencePostings.insert(value, slot)
-                sentenceEntries += 1
-                previous = value
-            }
+            var distinct: [UInt64] = []
+            distinct.reserveCapacity(values.count)
+            for value in values where value != distinct.last { distinct.append(value) }
+            sentencePostings.insert(contentsOf: distinct, slot)
+            sentenceEntries = distinct.count
         }
         let bodyHash = TermHash.hash(input.profile.bodyKey, space: 0)
         recent.append(

@@ -14,14 +14,16 @@ public struct LSHIndex {
 
     public mutating func insert(_ signature: MinHashSignature, slot: UInt32) {
         guard !signature.isEmpty else { return }
-        for band in 0..<Self.bands { postings.insert(signature.bandKey(band, rows: Self.rows), slot) }
+        postings.insert(contentsOf: (0..<Self.bands).map { signature.bandKey($0, rows: Self.rows) }, slot)
     }
 
     /// Slots sharing at least one band with the signature (at most `limit`).
     public func candidates(_ signature: MinHashSignature, limit: Int = 512, into found: inout Set<UInt32>) {
         guard !signature.isEmpty else { return }
-        for band in 0..<Self.bands {
-            postings.forEach(signature.bandKey(band, rows: Self.rows)) { slot in
+        let keys = (0..<Self.bands).map { signature.bandKey($0, rows: Self.rows) }
+        let occupied = postings.mayHoldValues(keys)
+        for (key, occupied) in zip(keys, occupied) where occupied {
+            postings.forEach(key) { slot in
                 found.insert(slot)
                 return found.count < limit
             }
