@@ -463,7 +463,7 @@ enum EvidenceJSON {
     static func encode(_ evidence: Evidence) -> String {
         var fields: [String] = []
         func number(_ value: Double) -> String {
-            value.isFinite ? String(format: "%.4f", value) : "null"
+            value.isFinite ? FixedPoint.format(value, digits: 4) : "null"
         }
         if let jaccard = evidence.jaccard { fields.append("\"jaccard\":\(number(jaccard))") }
         if let containment = evidence.containment { fields.append("\"containment\":\(number(containment))") }

@@ -417,7 +417,7 @@ final class Ingestor: @unchecked Sendable {
         var metadata: Logger.Metadata = [
             "file": "\(file.name.originalName)",
             "claim": "\(file.name.claimID)",
-            "ms": "\(String(format: "%.1f", elapsed))",
+            "ms": "\(FixedPoint.format(elapsed, digits: 1))",
         ]
         do {
             switch disposition {
@@ -455,7 +455,7 @@ final class Ingestor: @unchecked Sendable {
                 metadata["event_id"] = "\(decision.eventID)"
                 if let original = decision.duplicateOf ?? decision.nearDuplicateOf { metadata["copy_of"] = "\(original)" }
                 if let similarity = decision.evidence.similarity {
-                    metadata["similarity"] = "\(String(format: "%.3f", similarity.combined))"
+                    metadata["similarity"] = "\(FixedPoint.format(similarity.combined, digits: 3))"
                 }
             }
             logger.info("stored", metadata: metadata)
