@@ -107,7 +107,7 @@ bench: release
 	python3 -c 'import datasketch' 2>/dev/null || pip install --break-system-packages -q datasketch
 	python3 Tests/bench/datasketch_lsh.py /var/tmp/wirewatch-dedup-corpus.jsonl 3
 
-# The scaling run: 1,000,000 synthetic articles through analyze's pipeline (about half an hour).
+# The scaling run: 1,000,000 synthetic articles through analyze's pipeline (about ten minutes on 2 cores).
 bench-scale: release
 	$(RELEASE_BIN)/wirewatch-bench dedup --articles 1000 --runs 1 --skip-stage --scale 1000000
 
