@@ -56,7 +56,7 @@ public final class DedupEngine {
     /// Events scored in full per article.
     static let candidateLimit = 12
     /// Postings read per term: a term that names more events than this is too common to retrieve by.
-    static let postingsPerTerm = 64
+    static let postingsPerTerm = 32
     /// Centroid sizes per space.
     static let centroidLimits = (content: 128, names: 64, numbers: 32)
 
