@@ -219,7 +219,8 @@ struct AlertConfigurationTests {
         }
     }
 
-    func worker(failures: Int, retries: Int) throws -> (SinkWorker, Attempts, Store) {
+    /// A running worker, handed one alert, whose sink fails `failures` times and then takes it.
+    func workerDeliveringOneAlert(failures: Int, retries: Int) throws -> (SinkWorker, Attempts) {
         let store = try Store(path: NSTemporaryDirectory() + "sink-\(UUID().uuidString).sqlite")
         let attempts = Attempts()
         let worker = SinkWorker(sink: .exec, logger: Logger(label: "test"), store: store) { _ throws(SinkFailure) in
@@ -227,7 +228,9 @@ struct AlertConfigurationTests {
         } retries: {
             retries
         }
-        return (worker, attempts, store)
+        Thread { worker.run() }.start()
+        worker.enqueue(Self.alert())
+        return (worker, attempts)
     }
 
     static func alert() -> StoredAlert {
@@ -237,11 +240,8 @@ struct AlertConfigurationTests {
     }
 
     @Test func aFailingSinkIsRetriedWithADoublingDelayUntilItTakesTheAlert() throws {
-        let (worker, attempts, _) = try worker(failures: 2, retries: 5)
-        let thread = Thread { worker.run() }
-        thread.start()
+        let (worker, attempts) = try workerDeliveringOneAlert(failures: 2, retries: 5)
         defer { worker.stop() }
-        worker.enqueue(Self.alert())
         let deadline = Date().addingTimeInterval(10)
         while attempts.all.count < 3 && Date() < deadline { usleep(20_000) }
         let times = attempts.all
@@ -255,11 +255,8 @@ struct AlertConfigurationTests {
     }
 
     @Test func aSinkThatKeepsFailingIsGivenUpAfterItsRetries() throws {
-        let (worker, attempts, _) = try worker(failures: 100, retries: 1)
-        let thread = Thread { worker.run() }
-        thread.start()
+        let (worker, attempts) = try workerDeliveringOneAlert(failures: 100, retries: 1)
         defer { worker.stop() }
-        worker.enqueue(Self.alert())
         usleep(2_500_000)
         #expect(attempts.all.count == 2)
         #expect(worker.count == 0)

@@ -129,6 +129,10 @@ public final class TermMatcher {
         var previousEnd = -1
         var previousSentence = -1
         previousWord.removeAll(keepingCapacity: true)
+        /// The forms just collected that the terms need.
+        func keepForms() {
+            for form in scratchForms where needs.everything || needs.wanted.contains(form) { prepared.allForms.insert(form) }
+        }
         var bytes = text
         bytes.withUTF8 { source in
             tokenizer.tokens(in: source) { token in
@@ -137,7 +141,7 @@ public final class TermMatcher {
                     for slot in 0..<Self.formsPerWord { prepared.words.append(slot < scratchForms.count ? scratchForms[slot] : scratchForms[0]) }
                     prepared.sentenceOfWord.append(Int32(truncatingIfNeeded: token.sentence))
                 }
-                for form in scratchForms where needs.everything || needs.wanted.contains(form) { prepared.allForms.insert(form) }
+                keepForms()
                 // `Nord-Korea` is also `nordkorea`.
                 if previousSentence == token.sentence, previousEnd + 1 == token.range.lowerBound,
                     source[previousEnd] == UInt8(ascii: "-")
@@ -146,7 +150,7 @@ public final class TermMatcher {
                     joinedWord.append(contentsOf: previousWord)
                     joinedWord.append(contentsOf: token.folded)
                     joinedWord.withUnsafeBufferPointer { collectForms(of: $0, language: language, forTerm: false) }
-                    for form in scratchForms where needs.everything || needs.wanted.contains(form) { prepared.allForms.insert(form) }
+                    keepForms()
                 }
                 previousWord.removeAll(keepingCapacity: true)
                 previousWord.append(contentsOf: token.folded)

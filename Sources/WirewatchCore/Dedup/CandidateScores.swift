@@ -50,21 +50,7 @@ struct CandidateScores {
     /// One pass over the candidates keeping the leaders in order: a retrieval scores hundreds of
     /// events once memory is full, and only a dozen are wanted.
     func top(_ limit: Int) -> [(key: UInt32, sum: Float)] {
-        var leaders: [(key: UInt32, sum: Float)] = []
-        guard limit > 0 else { return leaders }
-        leaders.reserveCapacity(limit + 1)
-        @inline(__always) func before(_ a: (key: UInt32, sum: Float), _ b: (key: UInt32, sum: Float)) -> Bool {
-            a.sum != b.sum ? a.sum > b.sum : a.key < b.key
-        }
-        for slot in used {
-            let entry = (key: keys[slot], sum: sums[slot])
-            if leaders.count == limit, !before(entry, leaders[limit - 1]) { continue }
-            var position = leaders.count
-            while position > 0 && before(entry, leaders[position - 1]) { position -= 1 }
-            leaders.insert(entry, at: position)
-            if leaders.count > limit { leaders.removeLast() }
-        }
-        return leaders
+        used.lazy.map { (key: keys[$0], sum: sums[$0]) }.leaders(limit) { $0.sum != $1.sum ? $0.sum > $1.sum : $0.key < $1.key }
     }
 
     private mutating func grow() {

@@ -694,19 +694,10 @@ final class EventState {
     /// The names most of the event's articles use; a longer name before the shorter it contains.
     func topNames(_ count: Int) -> [String] {
         // One pass keeps the leaders (a few times `count`, for names that contain one another).
-        let keep = count * 3
-        var leaders: [(count: Int, label: String)] = []
-        leaders.reserveCapacity(keep + 1)
-        func before(_ a: (count: Int, label: String), _ b: (count: Int, label: String)) -> Bool {
+        let leaders = nameCounts.leaders(count * 3) { a, b in
             if a.count != b.count { return a.count > b.count }
             let (x, y) = (a.label.utf8.count, b.label.utf8.count)
             return x != y ? x > y : a.label < b.label
-        }
-        for entry in nameCounts.lazy.map({ (count: $0.count, label: $0.label) }) {
-            if leaders.count == keep, let last = leaders.last, !before(entry, last) { continue }
-            let position = leaders.firstIndex { before(entry, $0) } ?? leaders.count
-            leaders.insert(entry, at: position)
-            if leaders.count > keep { leaders.removeLast() }
         }
         var result: [String] = []
         var chosen: [[UInt8]] = []

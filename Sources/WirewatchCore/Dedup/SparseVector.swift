@@ -139,17 +139,6 @@ public struct SparseVector: Sendable, Equatable {
 
     /// The heaviest entries, heaviest first (ties by term).
     public func top(_ count: Int) -> [Entry] {
-        guard count > 0 else { return [] }
-        var best: [Entry] = []
-        best.reserveCapacity(count + 1)
-        func heavier(_ a: Entry, _ b: Entry) -> Bool { a.weight != b.weight ? a.weight > b.weight : a.term < b.term }
-        for entry in entries {
-            if best.count == count, !heavier(entry, best[count - 1]) { continue }
-            var position = best.count
-            while position > 0 && heavier(entry, best[position - 1]) { position -= 1 }
-            best.insert(entry, at: position)
-            if best.count > count { best.removeLast() }
-        }
-        return best
+        entries.leaders(count) { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }
     }
 }

@@ -129,7 +129,6 @@ final class AlertDispatcher: @unchecked Sendable {
         }
         return "no IPv4 or IPv6 socket can be opened (\(String(cString: strerror(errno))))"
     }
-
 }
 
 extension SinkFailure {
@@ -236,14 +235,14 @@ final class SinkWorker: @unchecked Sendable {
         defer { condition.unlock() }
         while !stopping {
             let current = now()
-            if let index = items.indices.min(by: { items[$0].due < items[$1].due }) {
-                let wait = items[index].due - current
+            // Earliest due first.
+            items.sort { $0.due < $1.due }
+            if let first = items.first {
+                let wait = first.due - current
                 if wait <= 0 {
-                    var due = items.enumerated().filter { $0.element.due <= current }.sorted { $0.element.due < $1.element.due }
-                    if due.count > batchLimit { due.removeLast(due.count - batchLimit) }
-                    let taken = Set(due.map(\.offset))
-                    items = items.enumerated().filter { !taken.contains($0.offset) }.map(\.element)
-                    return due.map(\.element)
+                    let taken = min(batchLimit, items.prefix { $0.due <= current }.count)
+                    defer { items.removeFirst(taken) }
+                    return Array(items.prefix(taken))
                 }
                 _ = condition.wait(until: Date(timeIntervalSinceNow: min(wait, 1)))
             } else {
