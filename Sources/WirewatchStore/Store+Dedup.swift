@@ -5,12 +5,28 @@ import WirewatchCore
 extension Store {
     /// The earliest decided article with this body key, and its event.
     static func articleWithBodyKey(_ key: String, in db: Database) throws -> (articleID: Int64, eventID: Int64)? {
+        // The hash finds the candidates; the key itself (rarely read: it follows the body) decides.
         let row = try Row.fetchOne(
             db.cachedStatement(
-                sql: "SELECT id, event_id FROM article WHERE body_key = ? AND event_id IS NOT NULL ORDER BY id LIMIT 1"),
-            arguments: [key])
+                sql: """
+                    SELECT article.id, article.event_id FROM article_body JOIN article ON article.id = article_body.article_id
+                    WHERE article_body.hash = ? AND article.body_key = ? AND article.event_id IS NOT NULL
+                    ORDER BY article.id LIMIT 1
+                    """),
+            arguments: [bodyHash(key), key])
         guard let row, let event: Int64 = row["event_id"] else { return nil }
         return (row["id"], event)
+    }
+
+    /// A body key's 64-bit hash as the store keeps it (the engine's, as a signed integer).
+    static func bodyHash(_ key: String) -> Int64 {
+        Int64(bitPattern: DedupEngine.bodyHash(key))
+    }
+
+    /// Makes a decided article's body findable by its key.
+    static func indexBody(_ key: String, articleID: Int64, in db: Database) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO article_body (hash, article_id) VALUES (?, ?)")
+            .execute(arguments: [bodyHash(key), articleID])
     }
 
     /// Writes a decision for an article stored without one: the article's row, its event, and the
@@ -25,6 +41,7 @@ extension Store {
             bodyKey, sourceKey, decision.eventID, decision.duplicateOf, decision.nearDuplicateOf,
             decision.kind.rawValue, EvidenceJSON.encode(decision.evidence), decision.articleID,
         ])
+        try indexBody(bodyKey, articleID: decision.articleID, in: db)
         try writeEvent(of: decision, in: db)
     }
 
@@ -176,8 +193,8 @@ extension Store {
             engine.reserveEventIDs(through: lastEvent)
             // Every stored body, so exact duplicates of articles long gone from memory are found.
             try pool.read { db in
-                let keys = try String.fetchCursor(db, sql: "SELECT body_key FROM article WHERE body_key IS NOT NULL")
-                while let key = try keys.next() { engine.noteStoredBody(key) }
+                let hashes = try Int64.fetchCursor(db, sql: "SELECT hash FROM article_body")
+                while let hash = try hashes.next() { engine.noteStoredBody(hash: UInt64(bitPattern: hash)) }
             }
             // Articles without a decision (stored before dedup, or by an older version).
             var pending: [(StoredRecord, ArticleProfile)] = []

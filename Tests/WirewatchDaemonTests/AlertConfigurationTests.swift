@@ -220,8 +220,10 @@ struct AlertConfigurationTests {
     }
 
     /// A running worker, handed one alert, whose sink fails `failures` times and then takes it.
-    func workerDeliveringOneAlert(failures: Int, retries: Int) throws -> (SinkWorker, Attempts) {
-        let store = try Store(path: NSTemporaryDirectory() + "sink-\(UUID().uuidString).sqlite")
+    /// Its store lives in `folder`, which the test removes.
+    func workerDeliveringOneAlert(failures: Int, retries: Int, folder: String) throws -> (SinkWorker, Attempts) {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let store = try Store(path: folder + "/state.sqlite")
         let attempts = Attempts()
         let worker = SinkWorker(sink: .exec, logger: Logger(label: "test"), store: store) { _ throws(SinkFailure) in
             if attempts.note() <= failures { throw SinkFailure("hook exited with status 1") }
@@ -240,8 +242,12 @@ struct AlertConfigurationTests {
     }
 
     @Test func aFailingSinkIsRetriedWithADoublingDelayUntilItTakesTheAlert() throws {
-        let (worker, attempts) = try workerDeliveringOneAlert(failures: 2, retries: 5)
-        defer { worker.stop() }
+        let folder = NSTemporaryDirectory() + "wirewatch-sink-\(UUID().uuidString)"
+        let (worker, attempts) = try workerDeliveringOneAlert(failures: 2, retries: 5, folder: folder)
+        defer {
+            worker.stop()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
         let deadline = Date().addingTimeInterval(10)
         while attempts.all.count < 3 && Date() < deadline { usleep(20_000) }
         let times = attempts.all
@@ -255,8 +261,12 @@ struct AlertConfigurationTests {
     }
 
     @Test func aSinkThatKeepsFailingIsGivenUpAfterItsRetries() throws {
-        let (worker, attempts) = try workerDeliveringOneAlert(failures: 100, retries: 1)
-        defer { worker.stop() }
+        let folder = NSTemporaryDirectory() + "wirewatch-sink-\(UUID().uuidString)"
+        let (worker, attempts) = try workerDeliveringOneAlert(failures: 100, retries: 1, folder: folder)
+        defer {
+            worker.stop()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
         usleep(2_500_000)
         #expect(attempts.all.count == 2)
         #expect(worker.count == 0)

@@ -6,7 +6,7 @@ import WirewatchCore
 
 /// The store and the dedup engine together: decisions, events and passages are committed with the
 /// articles, and a reopened store rebuilds the engine so that nothing is decided differently.
-struct DedupStoreTests {
+final class DedupStoreTests {
     let folder: String
     let path: String
 
@@ -15,6 +15,8 @@ struct DedupStoreTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         path = folder + "/state.sqlite"
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
 
     static let repository = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
     static let seedNames = [
@@ -167,5 +169,63 @@ struct DedupStoreTests {
         let decision = try #require(recorded.decisions.values.first)
         #expect(decision.kind == .exactDuplicate)
         #expect(decision.duplicateOf == 1)
+    }
+
+    @Test func aStoreFromBeforeTheBodyHashIndexStillFindsItsOldBodiesAfterTheUpgrade() throws {
+        var configuration = DedupConfiguration()
+        configuration.window = 3600
+        configuration.nearDuplicateHorizon = 3600
+        let first = try Self.seedBytes(Self.seedNames[0])
+        do {
+            let store = try Store(path: path)
+            let (engine, _) = try store.restore(configuration: configuration, analyzer: ArticleAnalyzer())
+            _ = try store.record([Self.record(first, name: "first.txt", claim: 1, arrival: 1_000_000)], engine: engine)
+            _ = try store.record(
+                [Self.record(try Self.seedBytes(Self.seedNames[3]), name: "later.txt", claim: 2, arrival: 1_090_000)], engine: engine)
+            #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM article_body") } == 2)
+            // Back to version 7: body keys in a text index, no table of hashes.
+            try store.pool.write { db in
+                try db.execute(
+                    sql: """
+                        DROP TABLE article_body;
+                        CREATE INDEX article_body_key ON article(body_key);
+                        DELETE FROM grdb_migrations WHERE identifier LIKE 'v8:%';
+                        """)
+            }
+            try store.close()
+        }
+        let store = try Store(path: path)
+        let (indexes, hashes) = try store.pool.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'article'"),
+                try Int64.fetchAll(db, sql: "SELECT hash FROM article_body ORDER BY article_id")
+            )
+        }
+        #expect(!indexes.contains("article_body_key"))
+        #expect(hashes.count == 2)
+        let (engine, restoration) = try store.restore(configuration: configuration, analyzer: ArticleAnalyzer())
+        #expect(restoration.replayed == 1)
+        let copy = String(decoding: first, as: UTF8.self).replacingOccurrences(of: "\n\n", with: "\n\n\n")
+        let recorded = try store.record(
+            [Self.record(Array(copy.utf8), name: "again.txt", claim: 3, arrival: 1_100_000)], engine: engine)
+        let decision = try #require(recorded.decisions.values.first)
+        #expect(decision.kind == .exactDuplicate)
+        #expect(decision.duplicateOf == 1)
+    }
+
+    @Test func aBodyWhoseHashCollidesWithAnotherIsNotTakenForIt() throws {
+        let store = try Store(path: path)
+        let (engine, _) = try restoredEngine(store)
+        _ = try store.record([Self.record(try Self.seedBytes(Self.seedNames[0]), name: "first.txt", claim: 1)], engine: engine)
+        let key = try #require(try store.pool.read { try String.fetchOne($0, sql: "SELECT body_key FROM article WHERE id = 1") })
+        // Another key given the first one's hash: found by hash, refused by key.
+        try store.pool.write { db in
+            try db.execute(sql: "INSERT INTO article_body (hash, article_id) VALUES (?, 1)", arguments: [Store.bodyHash("other")])
+        }
+        let (found, other) = try store.pool.read { db in
+            (try Store.articleWithBodyKey(key, in: db), try Store.articleWithBodyKey("other", in: db))
+        }
+        #expect(found?.articleID == 1)
+        #expect(other == nil)
     }
 }

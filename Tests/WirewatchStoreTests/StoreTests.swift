@@ -3,7 +3,7 @@ import Testing
 import WirewatchCore
 @testable import WirewatchStore
 
-struct StoreTests {
+final class StoreTests {
     let folder: String
     let store: Store
 
@@ -12,6 +12,8 @@ struct StoreTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         store = try Store(path: folder + "/state.sqlite")
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
 
     func accepted(_ text: String, claim: UInt32, name: String = "a.txt") -> IngestionRecord {
         .accepted(

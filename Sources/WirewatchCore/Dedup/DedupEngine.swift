@@ -186,7 +186,7 @@ public final class DedupEngine {
     private func exactDuplicate(
         of key: String, olderBodyKey: (String) -> (articleID: Int64, eventID: Int64)?
     ) -> (Int64, Int64)? {
-        let hash = TermHash.hash(key, space: 0)
+        let hash = Self.bodyHash(key)
         if let slot = bodyKeys[hash], let article = recentArticle(slot) {
             return (article.id, article.eventID)
         }
@@ -196,10 +196,15 @@ public final class DedupEngine {
         return nil
     }
 
-    /// Notes the body key of a stored article (at start-up, for the whole store), so that an exact
-    /// duplicate of it is looked for in the store.
-    public func noteStoredBody(_ key: String) {
-        storedBodies.insert(TermHash.hash(key, space: 0))
+    /// Notes the body of a stored article by its ``bodyHash(_:)`` (at start-up, for the whole
+    /// store), so that an exact duplicate of it is looked for in the store.
+    public func noteStoredBody(hash: UInt64) {
+        storedBodies.insert(hash)
+    }
+
+    /// The 64-bit hash by which memory (and the store's index) know a body key.
+    public static func bodyHash(_ key: String) -> UInt64 {
+        TermHash.hash(key, space: 0)
     }
 
     struct Copy {
@@ -450,7 +455,7 @@ public final class DedupEngine {
             sentencePostings.insert(contentsOf: distinct, slot)
             sentenceEntries = distinct.count
         }
-        let bodyHash = TermHash.hash(input.profile.bodyKey, space: 0)
+        let bodyHash = Self.bodyHash(input.profile.bodyKey)
         recent.append(
             RecentArticle(
                 id: input.articleID, eventID: eventID, hasSignature: indexed && !input.profile.signature.isEmpty,
