@@ -223,7 +223,7 @@ public final class Store: Sendable {
         migrator.registerMigration("v8: body keys indexed by their 64-bit hash") { db in
             // Exact duplicates are looked up by body key. Keys are random, so every insert wrote a
             // random page of an index of 32-character keys that outgrew the page cache; the same
-            // lookup by the key's 64-bit hash needs an index a third of the size. The rows are
+            // lookup by the key's 64-bit hash needs an index less than half the size. The rows are
             // added in hash order (appending, not inserting at random) before the old index goes.
             try db.execute(
                 sql: """
