@@ -127,61 +127,58 @@ final class DedupStoreTests {
         #expect(try store.decision(ofArticle: 1)?.kind == .newEvent)
     }
 
-    @Test func anExactCopyOfAnArticleLongGoneFromMemoryIsFoundInTheStore() throws {
-        let store = try Store(path: path)
+    /// Memory that forgets within an hour: an article a day old is only in the store.
+    static var shortMemory: DedupConfiguration {
         var configuration = DedupConfiguration()
         configuration.window = 3600
         configuration.nearDuplicateHorizon = 3600
-        let (engine, _) = try store.restore(configuration: configuration, analyzer: ArticleAnalyzer())
-        let first = try Self.seedBytes(Self.seedNames[0])
-        _ = try store.record([Self.record(first, name: "first.txt", claim: 1, arrival: 1_000_000)], engine: engine)
-        // A day of other articles later the first one has left memory.
-        _ = try store.record([Self.record(try Self.seedBytes(Self.seedNames[3]), name: "later.txt", claim: 2, arrival: 1_090_000)], engine: engine)
+        return configuration
+    }
+
+    /// The first seed, then a day later another one: the first has left memory.
+    static func recordFirstAndADayLater(_ store: Store, _ engine: DedupEngine) throws {
+        _ = try store.record([record(try seedBytes(seedNames[0]), name: "first.txt", claim: 1, arrival: 1_000_000)], engine: engine)
+        _ = try store.record([record(try seedBytes(seedNames[3]), name: "later.txt", claim: 2, arrival: 1_090_000)], engine: engine)
+    }
+
+    /// The first seed again, with other white space, after ``recordFirstAndADayLater(_:_:)``.
+    static func recordCopyOfFirst(_ store: Store, _ engine: DedupEngine) throws -> DedupDecision {
+        let copy = String(decoding: try seedBytes(seedNames[0]), as: UTF8.self).replacingOccurrences(of: "\n\n", with: "\n\n\n")
+        let recorded = try store.record([record(Array(copy.utf8), name: "again.txt", claim: 3, arrival: 1_100_000)], engine: engine)
+        return try #require(recorded.decisions.values.first)
+    }
+
+    @Test func anExactCopyOfAnArticleLongGoneFromMemoryIsFoundInTheStore() throws {
+        let store = try Store(path: path)
+        let (engine, _) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
+        try Self.recordFirstAndADayLater(store, engine)
         #expect(engine.recentArticleCount == 1)
-        let copy = String(decoding: first, as: UTF8.self).replacingOccurrences(of: "\n\n", with: "\n\n\n")
-        let recorded = try store.record(
-            [Self.record(Array(copy.utf8), name: "again.txt", claim: 3, arrival: 1_100_000)], engine: engine)
-        let decision = try #require(recorded.decisions.values.first)
+        let decision = try Self.recordCopyOfFirst(store, engine)
         #expect(decision.kind == .exactDuplicate)
         #expect(decision.duplicateOf == 1)
         #expect(decision.eventID == 1)
     }
 
     @Test func anExactCopyIsFoundInTheStoreByARestartedEngineThatNeverHeldTheOriginal() throws {
-        var configuration = DedupConfiguration()
-        configuration.window = 3600
-        configuration.nearDuplicateHorizon = 3600
-        let first = try Self.seedBytes(Self.seedNames[0])
         do {
             let store = try Store(path: path)
-            let (engine, _) = try store.restore(configuration: configuration, analyzer: ArticleAnalyzer())
-            _ = try store.record([Self.record(first, name: "first.txt", claim: 1, arrival: 1_000_000)], engine: engine)
-            _ = try store.record(
-                [Self.record(try Self.seedBytes(Self.seedNames[3]), name: "later.txt", claim: 2, arrival: 1_090_000)], engine: engine)
+            let (engine, _) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
+            try Self.recordFirstAndADayLater(store, engine)
             try store.close()
         }
         let store = try Store(path: path)
-        let (engine, restoration) = try store.restore(configuration: configuration, analyzer: ArticleAnalyzer())
+        let (engine, restoration) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
         #expect(restoration.replayed == 1)  // only the later article is within the horizon
-        let copy = String(decoding: first, as: UTF8.self).replacingOccurrences(of: "\n\n", with: "\n\n\n")
-        let recorded = try store.record(
-            [Self.record(Array(copy.utf8), name: "again.txt", claim: 3, arrival: 1_100_000)], engine: engine)
-        let decision = try #require(recorded.decisions.values.first)
+        let decision = try Self.recordCopyOfFirst(store, engine)
         #expect(decision.kind == .exactDuplicate)
         #expect(decision.duplicateOf == 1)
     }
 
     @Test func aStoreFromBeforeTheBodyHashIndexStillFindsItsOldBodiesAfterTheUpgrade() throws {
-        var configuration = DedupConfiguration()
-        configuration.window = 3600
-        configuration.nearDuplicateHorizon = 3600
-        let first = try Self.seedBytes(Self.seedNames[0])
         do {
             let store = try Store(path: path)
-            let (engine, _) = try store.restore(configuration: configuration, analyzer: ArticleAnalyzer())
-            _ = try store.record([Self.record(first, name: "first.txt", claim: 1, arrival: 1_000_000)], engine: engine)
-            _ = try store.record(
-                [Self.record(try Self.seedBytes(Self.seedNames[3]), name: "later.txt", claim: 2, arrival: 1_090_000)], engine: engine)
+            let (engine, _) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
+            try Self.recordFirstAndADayLater(store, engine)
             #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM article_body") } == 2)
             // Back to version 7: body keys in a text index, no table of hashes.
             try store.pool.write { db in
@@ -203,12 +200,9 @@ final class DedupStoreTests {
         }
         #expect(!indexes.contains("article_body_key"))
         #expect(hashes.count == 2)
-        let (engine, restoration) = try store.restore(configuration: configuration, analyzer: ArticleAnalyzer())
+        let (engine, restoration) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
         #expect(restoration.replayed == 1)
-        let copy = String(decoding: first, as: UTF8.self).replacingOccurrences(of: "\n\n", with: "\n\n\n")
-        let recorded = try store.record(
-            [Self.record(Array(copy.utf8), name: "again.txt", claim: 3, arrival: 1_100_000)], engine: engine)
-        let decision = try #require(recorded.decisions.values.first)
+        let decision = try Self.recordCopyOfFirst(store, engine)
         #expect(decision.kind == .exactDuplicate)
         #expect(decision.duplicateOf == 1)
     }
