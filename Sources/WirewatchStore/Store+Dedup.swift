@@ -6,17 +6,18 @@ extension Store {
     /// The earliest decided article with this body key, and its event.
     static func articleWithBodyKey(_ key: String, in db: Database) throws -> (articleID: Int64, eventID: Int64)? {
         // The hash finds the candidates; the key itself (rarely read: it follows the body) decides.
-        let row = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT article.id, article.event_id FROM article_body JOIN article ON article.id = article_body.article_id
-                    WHERE article_body.hash = ? AND article.body_key = ? AND article.event_id IS NOT NULL
-                    ORDER BY article.id LIMIT 1
-                    """),
-            arguments: [bodyHash(key), key])
+        let row = try Row.fetchOne(db.cachedStatement(sql: bodyKeyLookup), arguments: [bodyHash(key), key])
         guard let row, let event: Int64 = row["event_id"] else { return nil }
         return (row["id"], event)
     }
+
+    /// The earliest decided article with a body hash and key (the key itself, rarely read, follows
+    /// the body): ordered by the hash table's own key, so the first match ends the search.
+    static let bodyKeyLookup = """
+        SELECT article.id, article.event_id FROM article_body JOIN article ON article.id = article_body.article_id
+        WHERE article_body.hash = ? AND article.body_key = ? AND article.event_id IS NOT NULL
+        ORDER BY article_body.article_id LIMIT 1
+        """
 
     /// A body key's 64-bit hash as the store keeps it (the engine's, as a signed integer).
     static func bodyHash(_ key: String) -> Int64 {
@@ -192,9 +193,23 @@ extension Store {
             }
             engine.reserveEventIDs(through: lastEvent)
             // Every stored body, so exact duplicates of articles long gone from memory are found.
-            try pool.read { db in
-                let hashes = try Int64.fetchCursor(db, sql: "SELECT hash FROM article_body")
-                while let hash = try hashes.next() { engine.noteStoredBody(hash: UInt64(bitPattern: hash)) }
+            // Decided articles newer than the last indexed one (written by an older version, after
+            // a downgrade) are indexed now.
+            try pool.write { db in
+                var last: Int64 = 0
+                let rows = try Row.fetchCursor(db, sql: "SELECT hash, article_id FROM article_body")
+                while let row = try rows.next() {
+                    engine.noteStoredBody(hash: UInt64(bitPattern: row[0]))
+                    last = max(last, row[1])
+                }
+                let missing = try Row.fetchCursor(
+                    db, sql: "SELECT id, body_key FROM article WHERE id > ? AND body_key IS NOT NULL AND event_id IS NOT NULL",
+                    arguments: [last])
+                while let row = try missing.next() {
+                    let key: String = row["body_key"]
+                    try Self.indexBody(key, articleID: row["id"], in: db)
+                    engine.noteStoredBody(hash: DedupEngine.bodyHash(key))
+                }
             }
             // Articles without a decision (stored before dedup, or by an older version).
             var pending: [(StoredRecord, ArticleProfile)] = []

@@ -81,7 +81,7 @@ public final class Store: Sendable {
                         original_name TEXT NOT NULL,
                         size INTEGER NOT NULL,
                         content_hash TEXT NOT NULL,
-                        article_id INTEGER NOT NULL REFERENCES article(id),
+                        article_id INTEGER NOT NULL,
                         duplicate_of_file_id INTEGER REFERENCES ingested_file(id),
                         arrived_at REAL NOT NULL,
                         processed_at REAL NOT NULL,
@@ -151,7 +151,7 @@ public final class Store: Sendable {
                         PRIMARY KEY (event_id, source)
                     ) WITHOUT ROWID;
                     CREATE TABLE shared_passage (
-                        article_id INTEGER NOT NULL REFERENCES article(id),
+                        article_id INTEGER NOT NULL,
                         other_article_id INTEGER NOT NULL REFERENCES article(id),
                         text TEXT NOT NULL
                     );
@@ -225,24 +225,30 @@ public final class Store: Sendable {
             // random page of an index of 32-character keys that outgrew the page cache; the same
             // lookup by the key's 64-bit hash needs an index less than half the size. The rows are
             // added in hash order (appending, not inserting at random) before the old index goes.
+            // No foreign key: articles are never deleted, and checking one would read the article
+            // table at random once per row when the migration commits (18 s instead of 4 s for
+            // 400,000 articles).
             try db.execute(
                 sql: """
                     CREATE TABLE article_body (
                         hash INTEGER NOT NULL,
-                        article_id INTEGER NOT NULL REFERENCES article(id),
+                        article_id INTEGER NOT NULL,
                         PRIMARY KEY (hash, article_id)
                     ) WITHOUT ROWID;
                     """)
             var entries: [(hash: Int64, articleID: Int64)] = []
+            // The old index holds every key: read it, not the rows (their keys follow the bodies).
+            let hasIndex = try db.indexes(on: "article").contains { $0.name == "article_body_key" }
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT id, body_key FROM article INDEXED BY article_body_key WHERE body_key IS NOT NULL")
+                db,
+                sql: "SELECT id, body_key FROM article \(hasIndex ? "INDEXED BY article_body_key" : "") WHERE body_key IS NOT NULL")
             while let row = try rows.next() {
                 entries.append((Self.bodyHash(row["body_key"]), row["id"]))
             }
             entries.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.articleID < $1.articleID }
             let insert = try db.makeStatement(sql: "INSERT INTO article_body (hash, article_id) VALUES (?, ?)")
             for entry in entries { try insert.execute(arguments: [entry.hash, entry.articleID]) }
-            try db.execute(sql: "DROP INDEX article_body_key")
+            try db.execute(sql: "DROP INDEX IF EXISTS article_body_key")
         }
         return migrator
     }

@@ -124,6 +124,8 @@ final class DedupStoreTests {
         let (_, restoration) = try restoredEngine(store)
         #expect(restoration.decided == 5)
         #expect(try store.allEvents().count == 1)
+        // Their bodies are findable by key from now on.
+        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM article_body") } == 5)
         #expect(try store.decision(ofArticle: 1)?.kind == .newEvent)
     }
 
@@ -205,6 +207,37 @@ final class DedupStoreTests {
         let decision = try Self.recordCopyOfFirst(store, engine)
         #expect(decision.kind == .exactDuplicate)
         #expect(decision.duplicateOf == 1)
+    }
+
+    @Test func decidedArticlesWithoutABodyHashAreIndexedAtStartUp() throws {
+        do {
+            let store = try Store(path: path)
+            let (engine, _) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
+            try Self.recordFirstAndADayLater(store, engine)
+            // As an older version, started after this one had migrated the store, leaves them.
+            try store.pool.write { try $0.execute(sql: "DELETE FROM article_body") }
+            try store.close()
+        }
+        let store = try Store(path: path)
+        let (engine, _) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
+        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM article_body") } == 2)
+        let decision = try Self.recordCopyOfFirst(store, engine)
+        #expect(decision.kind == .exactDuplicate)
+        #expect(decision.duplicateOf == 1)
+    }
+
+    @Test func theEarliestOfManyCopiesIsFoundWithoutReadingTheOthers() throws {
+        let store = try Store(path: path)
+        let (engine, _) = try restoredEngine(store)
+        _ = try store.record([Self.record(try Self.seedBytes(Self.seedNames[0]), name: "first.txt", claim: 1)], engine: engine)
+        let key = try #require(try store.pool.read { try String.fetchOne($0, sql: "SELECT body_key FROM article WHERE id = 1") })
+        let plan = try store.pool.read { db in
+            try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN " + Store.bodyKeyLookup, arguments: [Store.bodyHash(key), key]
+            ).map { $0["detail"] as String }.joined(separator: "; ")
+        }
+        #expect(plan.contains("article_body USING PRIMARY KEY"))
+        #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
     }
 
     @Test func aBodyWhoseHashCollidesWithAnotherIsNotTakenForIt() throws {
