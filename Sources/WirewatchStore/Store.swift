@@ -81,7 +81,7 @@ public final class Store: Sendable {
                         original_name TEXT NOT NULL,
                         size INTEGER NOT NULL,
                         content_hash TEXT NOT NULL,
-                        article_id INTEGER NOT NULL,
+                        article_id INTEGER NOT NULL REFERENCES article(id),
                         duplicate_of_file_id INTEGER REFERENCES ingested_file(id),
                         arrived_at REAL NOT NULL,
                         processed_at REAL NOT NULL,
@@ -151,7 +151,7 @@ public final class Store: Sendable {
                         PRIMARY KEY (event_id, source)
                     ) WITHOUT ROWID;
                     CREATE TABLE shared_passage (
-                        article_id INTEGER NOT NULL,
+                        article_id INTEGER NOT NULL REFERENCES article(id),
                         other_article_id INTEGER NOT NULL REFERENCES article(id),
                         text TEXT NOT NULL
                     );

@@ -87,6 +87,20 @@ final class DedupStoreTests {
         #expect(articles == [1, 2, 3, 4, 5])
     }
 
+    @Test func aNewStoreHasTheForeignKeysOfTheShippedMigrations() throws {
+        let store = try Store(path: path)
+        let tables: [String] = ["ingested_file", "shared_passage", "article_body"]
+        let keys = try store.pool.read { db in
+            try tables.map { table in
+                try Row.fetchAll(db, sql: "SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?)", arguments: [table])
+                    .map { "\(table).\($0["from"] as String) -> \($0["table"] as String)" }.sorted()
+            }
+        }
+        #expect(keys[0] == ["ingested_file.article_id -> article", "ingested_file.duplicate_of_file_id -> ingested_file"])
+        #expect(keys[1] == ["shared_passage.article_id -> article", "shared_passage.other_article_id -> article"])
+        #expect(keys[2].isEmpty)
+    }
+
     @Test func aReopenedStoreKnowsItsArticlesAndEvents() throws {
         do {
             let store = try Store(path: path)
