@@ -164,6 +164,18 @@ final class DedupStoreTests {
         return try #require(recorded.decisions.values.first)
     }
 
+    /// The store reopened after ``recordFirstAndADayLater(_:_:)`` and `change` (a restart).
+    func reopenedAfterFirstAndADayLater(_ change: (Store) throws -> Void = { _ in }) throws -> Store {
+        do {
+            let store = try Store(path: path)
+            let (engine, _) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
+            try Self.recordFirstAndADayLater(store, engine)
+            try change(store)
+            try store.close()
+        }
+        return try Store(path: path)
+    }
+
     @Test func anExactCopyOfAnArticleLongGoneFromMemoryIsFoundInTheStore() throws {
         let store = try Store(path: path)
         let (engine, _) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
@@ -176,13 +188,7 @@ final class DedupStoreTests {
     }
 
     @Test func anExactCopyIsFoundInTheStoreByARestartedEngineThatNeverHeldTheOriginal() throws {
-        do {
-            let store = try Store(path: path)
-            let (engine, _) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
-            try Self.recordFirstAndADayLater(store, engine)
-            try store.close()
-        }
-        let store = try Store(path: path)
+        let store = try reopenedAfterFirstAndADayLater()
         let (engine, restoration) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
         #expect(restoration.replayed == 1)  // only the later article is within the horizon
         let decision = try Self.recordCopyOfFirst(store, engine)
@@ -191,10 +197,7 @@ final class DedupStoreTests {
     }
 
     @Test func aStoreFromBeforeTheBodyHashIndexStillFindsItsOldBodiesAfterTheUpgrade() throws {
-        do {
-            let store = try Store(path: path)
-            let (engine, _) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
-            try Self.recordFirstAndADayLater(store, engine)
+        let store = try reopenedAfterFirstAndADayLater { store in
             #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM article_body") } == 2)
             // Back to version 7: body keys in a text index, no table of hashes.
             try store.pool.write { db in
@@ -205,9 +208,7 @@ final class DedupStoreTests {
                         DELETE FROM grdb_migrations WHERE identifier LIKE 'v8:%';
                         """)
             }
-            try store.close()
         }
-        let store = try Store(path: path)
         let (indexes, hashes) = try store.pool.read { db in
             (
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'article'"),
@@ -224,15 +225,10 @@ final class DedupStoreTests {
     }
 
     @Test func decidedArticlesWithoutABodyHashAreIndexedAtStartUp() throws {
-        do {
-            let store = try Store(path: path)
-            let (engine, _) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
-            try Self.recordFirstAndADayLater(store, engine)
+        let store = try reopenedAfterFirstAndADayLater { store in
             // As an older version, started after this one had migrated the store, leaves them.
             try store.pool.write { try $0.execute(sql: "DELETE FROM article_body") }
-            try store.close()
         }
-        let store = try Store(path: path)
         let (engine, _) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
         #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM article_body") } == 2)
         let decision = try Self.recordCopyOfFirst(store, engine)
