@@ -235,9 +235,8 @@ struct DedupBenchmark: ParsableCommand {
         // The cost at 10,000 stored articles: the window that starts there, measured in four short
         // runs of the same articles on fresh stores and in the long run; the median of five (one
         // window is noisy on a shared machine: 270 to 360 µs in one day). The short runs come
-        // first, each after the writes of the one before have reached the disk: run after the
-        // long one, they met the write-back of its gigabytes and cost up to a quarter more, which
-        // flattered the ratio.
+        // first, each after the writes of the one before have reached the disk, so that nothing
+        // the long run leaves behind (the write-back of its gigabytes) reaches into them.
         let earlyFrom = count >= 10_000 + report ? 10_000 : 0
         var earlyCosts: [Double] = []
         for _ in 0..<4 {
