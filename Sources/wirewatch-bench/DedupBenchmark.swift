@@ -274,6 +274,7 @@ struct DedupBenchmark: ParsableCommand {
             let windowArticles = min(report, count - processed)
             var seconds = 0.0
             var commitSeconds = 0.0
+            let decidingBefore = engine.decidingTime
             var done = 0
             while done < windowArticles {
                 // Ten chunks generated at a time: the benchmark's own text stays out of the RSS.
@@ -286,7 +287,9 @@ struct DedupBenchmark: ParsableCommand {
             windows.append((processed, seconds / Double(windowArticles)))
             processed += windowArticles
             if verbose {
-                say(String(format: "  %8d articles: %.0f µs/article over the last %d (deciding and committing %.0f), RSS %.0f MB, %d in memory, %d open events", processed, seconds / Double(windowArticles) * 1e6, windowArticles, commitSeconds / Double(windowArticles) * 1e6, IngestBenchmark.residentMegabytes(), engine.recentArticleCount, engine.openEventCount))
+                let deciding = engine.decidingTime - decidingBefore
+                let decidingSeconds = Double(deciding.components.seconds) + Double(deciding.components.attoseconds) * 1e-18
+                say(String(format: "  %8d articles: %.0f µs/article over the last %d (deciding and committing %.0f, the engine's decisions %.0f of it), RSS %.0f MB, %d in memory, %d open events", processed, seconds / Double(windowArticles) * 1e6, windowArticles, commitSeconds / Double(windowArticles) * 1e6, decidingSeconds / Double(windowArticles) * 1e6, IngestBenchmark.residentMegabytes(), engine.recentArticleCount, engine.openEventCount))
             }
         }
         let resident = IngestBenchmark.residentMegabytes()

@@ -10,6 +10,9 @@ public final class DedupEngine {
     /// Thresholds and limits; a change applies from the next article.
     public var configuration: DedupConfiguration
     public private(set) var statistics: TermStatistics
+    /// Time spent deciding so far, in ``add(_:olderBodyKey:)`` (including its rare look-ups of
+    /// older bodies): for benchmarks, what the engine costs apart from the store around it.
+    public private(set) var decidingTime: Duration = .zero
 
     private var events: [Int64: EventState] = [:]
     private var openEvents = OpenEventBits()
@@ -113,6 +116,8 @@ public final class DedupEngine {
     public func add(
         _ input: Input, olderBodyKey: (String) -> (articleID: Int64, eventID: Int64)? = { _ in nil }
     ) -> DedupDecision {
+        let started = ContinuousClock.now
+        defer { decidingTime += ContinuousClock.now - started }
         let profile = input.profile
         latestArrival = max(latestArrival, input.arrival)
         evict()
