@@ -15,14 +15,19 @@ struct EventClusteringTests {
     ]
 
     /// Runs files through a fresh engine in order; returns the decisions.
-    static func decide(_ articles: [Article], configuration: DedupConfiguration = DedupConfiguration()) -> [DedupDecision] {
-        let engine = DedupEngine(configuration: configuration)
+    static func decide(
+        _ articles: [Article], configuration: DedupConfiguration = DedupConfiguration(), engine: DedupEngine? = nil,
+        after each: (DedupDecision) -> Void = { _ in }
+    ) -> [DedupDecision] {
+        let engine = engine ?? DedupEngine(configuration: configuration)
         let analyzer = ArticleAnalyzer()
         return articles.enumerated().map { index, article in
-            engine.add(
+            let decision = engine.add(
                 DedupEngine.Input(
                     articleID: Int64(index + 1), profile: analyzer.profile(article), arrival: 1_718_700_000 + Double(index) * 60,
                     source: "source-\(index)", title: article.title, segments: ArticleAnalyzer.segments(of: article)))
+            each(decision)
+            return decision
         }
     }
 
@@ -38,6 +43,16 @@ struct EventClusteringTests {
         #expect(event.sourceCount == 5)
         #expect(event.topNames.prefix(5).contains { $0.contains("Putin") }, "\(event.topNames)")
         #expect(event.topNames.contains { $0.contains("Nordkorea") }, "\(event.topNames)")
+    }
+
+    @Test func theTimeSpentDecidingStartsAtZeroAndGrowsWithEachArticle() throws {
+        let engine = DedupEngine()
+        #expect(engine.decidingTime == .zero)
+        var previous = Duration.zero
+        _ = Self.decide(try Self.seeds(), engine: engine) { _ in
+            #expect(engine.decidingTime > previous)
+            previous = engine.decidingTime
+        }
     }
 
     @Test func theAgencySentencesThatSeeds002And004ShareAreFound() throws {
