@@ -287,8 +287,7 @@ struct DedupBenchmark: ParsableCommand {
             windows.append((processed, seconds / Double(windowArticles)))
             processed += windowArticles
             if verbose {
-                let deciding = engine.decidingTime - decidingBefore
-                let decidingSeconds = Double(deciding.components.seconds) + Double(deciding.components.attoseconds) * 1e-18
+                let decidingSeconds = (engine.decidingTime - decidingBefore).inSeconds
                 say(String(format: "  %8d articles: %.0f µs/article over the last %d (deciding and committing %.0f, the engine's decisions %.0f of it), RSS %.0f MB, %d in memory, %d open events", processed, seconds / Double(windowArticles) * 1e6, windowArticles, commitSeconds / Double(windowArticles) * 1e6, decidingSeconds / Double(windowArticles) * 1e6, IngestBenchmark.residentMegabytes(), engine.recentArticleCount, engine.openEventCount))
             }
         }

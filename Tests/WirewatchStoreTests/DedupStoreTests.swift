@@ -139,8 +139,18 @@ final class DedupStoreTests {
         #expect(restoration.decided == 5)
         #expect(try store.allEvents().count == 1)
         // Their bodies are findable by key from now on.
-        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM article_body") } == 5)
+        #expect(try Self.bodyHashCount(store) == 5)
         #expect(try store.decision(ofArticle: 1)?.kind == .newEvent)
+    }
+
+    /// Rows in the table of body hashes.
+    static func bodyHashCount(_ store: Store) throws -> Int? {
+        try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM article_body") }
+    }
+
+    /// The body key stored for article 1.
+    static func bodyKeyOfFirstArticle(_ store: Store) throws -> String {
+        try #require(try store.pool.read { try String.fetchOne($0, sql: "SELECT body_key FROM article WHERE id = 1") })
     }
 
     /// Memory that forgets within an hour: an article a day old is only in the store.
@@ -198,7 +208,7 @@ final class DedupStoreTests {
 
     @Test func aStoreFromBeforeTheBodyHashIndexStillFindsItsOldBodiesAfterTheUpgrade() throws {
         let store = try reopenedAfterFirstAndADayLater { store in
-            #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM article_body") } == 2)
+            #expect(try Self.bodyHashCount(store) == 2)
             // Back to version 7: body keys in a text index, no table of hashes.
             try store.pool.write { db in
                 try db.execute(
@@ -230,7 +240,7 @@ final class DedupStoreTests {
             try store.pool.write { try $0.execute(sql: "DELETE FROM article_body") }
         }
         let (engine, _) = try store.restore(configuration: Self.shortMemory, analyzer: ArticleAnalyzer())
-        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM article_body") } == 2)
+        #expect(try Self.bodyHashCount(store) == 2)
         let decision = try Self.recordCopyOfFirst(store, engine)
         #expect(decision.kind == .exactDuplicate)
         #expect(decision.duplicateOf == 1)
@@ -240,7 +250,7 @@ final class DedupStoreTests {
         let store = try Store(path: path)
         let (engine, _) = try restoredEngine(store)
         _ = try store.record([Self.record(try Self.seedBytes(Self.seedNames[0]), name: "first.txt", claim: 1)], engine: engine)
-        let key = try #require(try store.pool.read { try String.fetchOne($0, sql: "SELECT body_key FROM article WHERE id = 1") })
+        let key = try Self.bodyKeyOfFirstArticle(store)
         let plan = try store.pool.read { db in
             try Row.fetchAll(
                 db, sql: "EXPLAIN QUERY PLAN " + Store.bodyKeyLookup, arguments: [Store.bodyHash(key), key]
@@ -254,7 +264,7 @@ final class DedupStoreTests {
         let store = try Store(path: path)
         let (engine, _) = try restoredEngine(store)
         _ = try store.record([Self.record(try Self.seedBytes(Self.seedNames[0]), name: "first.txt", claim: 1)], engine: engine)
-        let key = try #require(try store.pool.read { try String.fetchOne($0, sql: "SELECT body_key FROM article WHERE id = 1") })
+        let key = try Self.bodyKeyOfFirstArticle(store)
         // Another key given the first one's hash: found by hash, refused by key.
         try store.pool.write { db in
             try db.execute(sql: "INSERT INTO article_body (hash, article_id) VALUES (?, 1)", arguments: [Store.bodyHash("other")])
