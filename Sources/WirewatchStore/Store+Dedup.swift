@@ -48,6 +48,9 @@ extension Store {
 
     /// The decision's event, its new source and the passages the article shares.
     static func writeEvent(of decision: DedupDecision, in db: Database) throws {
+        for gone in decision.mergedEvents {
+            try merge(gone, into: decision.eventID, by: decision.articleID, at: decision.event.lastSeen, in: db)
+        }
         try write(decision.event, in: db)
         if let source = decision.event.newSource {
             try db.cachedStatement(
@@ -60,6 +63,30 @@ extension Store {
         for shared in decision.evidence.sharedPassages {
             try passage.execute(arguments: [decision.articleID, shared.otherArticleID, shared.text, original])
         }
+    }
+
+    /// Moves an event's articles, sources and alerts to the event it was merged into, and
+    /// removes it, leaving where it went. Alerts that would repeat one the survivor already has
+    /// stay with the old id (the survivor does not fire them again either way).
+    static func merge(_ gone: Int64, into survivor: Int64, by articleID: Int64, at time: Double, in db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE article SET event_id = ? WHERE event_id = ?").execute(arguments: [survivor, gone])
+        // A source both events have keeps its first article of either.
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO event_source (event_id, source, first_article_id, first_seen)
+                SELECT ?, source, first_article_id, first_seen FROM event_source WHERE event_id = ?
+                ON CONFLICT(event_id, source) DO UPDATE SET first_article_id = excluded.first_article_id,
+                    first_seen = excluded.first_seen
+                WHERE excluded.first_seen < event_source.first_seen
+                """
+        ).execute(arguments: [survivor, gone])
+        try db.cachedStatement(sql: "DELETE FROM event_source WHERE event_id = ?").execute(arguments: [gone])
+        try db.cachedStatement(sql: "UPDATE OR IGNORE alert SET event_id = ? WHERE event_id = ?").execute(arguments: [survivor, gone])
+        try db.cachedStatement(sql: "DELETE FROM event WHERE id = ?").execute(arguments: [gone])
+        try db.cachedStatement(sql: "UPDATE event_merge SET merged_into = ? WHERE merged_into = ?").execute(arguments: [survivor, gone])
+        try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO event_merge (event_id, merged_into, article_id, merged_at) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [gone, survivor, articleID, time])
     }
 
     static func write(_ event: EventSummary, in db: Database) throws {
@@ -352,10 +379,13 @@ extension Store {
         }
     }
 
-    /// One event, or nil.
+    /// One event, or nil. The id of an event merged into another finds that one.
     public func event(id: Int64) throws(StoreError) -> EventSummary? {
         do {
-            return try events(where: "id = ?", [id]).first
+            let current = try pool.read { db in
+                try Int64.fetchOne(db.cachedStatement(sql: "SELECT merged_into FROM event_merge WHERE event_id = ?"), arguments: [id])
+            }
+            return try events(where: "id = ?", [current ?? id]).first
         } catch {
             throw StoreError(operation: "read event \(id)", path: path, underlying: error)
         }

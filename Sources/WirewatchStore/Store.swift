@@ -250,6 +250,20 @@ public final class Store: Sendable {
             for entry in entries { try insert.execute(arguments: [entry.hash, entry.articleID]) }
             try db.execute(sql: "DROP INDEX IF EXISTS article_body_key")
         }
+        migrator.registerMigration("v9: merged events") { db in
+            // An event merged into another is gone from `event`; its id still finds the event that
+            // took its articles (`merged_into` always names an event that exists).
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_merge (
+                        event_id INTEGER PRIMARY KEY,
+                        merged_into INTEGER NOT NULL,
+                        article_id INTEGER NOT NULL,
+                        merged_at REAL NOT NULL
+                    );
+                    CREATE INDEX event_merge_into ON event_merge(merged_into);
+                    """)
+        }
         return migrator
     }
 
@@ -534,7 +548,7 @@ public final class Store: Sendable {
     /// Checkpoints the WAL and closes the database.
     public func close() throws(StoreError) {
         do {
-            try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             try pool.close()
         } catch {
             throw StoreError(operation: "close", path: path, underlying: error)

@@ -20,6 +20,9 @@ struct Analyze: ParsableCommand {
             {"path", "id", "title", "source", "published", "language", "event", "duplicate_of",
             "near_duplicate_of", "error"}; duplicate_of and near_duplicate_of hold the path of the
             earlier article, or null; error is null unless the file could not be taken in.
+
+            Lines are printed once every file is decided: a later article can show two events to be
+            one, and each line gives the event as it stands at the end.
             """)
 
     @Argument(help: ArgumentHelp("Files and folders.", valueName: "path"))
@@ -100,7 +103,8 @@ struct Analyze: ParsableCommand {
             fail("wirewatch: \(error)")
             throw ExitCode(1)
         }
-        if !json { report.printSummary(engine: engine) }
+        report.printLines()
+        if !json { report.printSummary() }
         if failures > 0 { throw ExitCode(1) }
     }
 
@@ -178,14 +182,36 @@ enum InputFiles {
     }
 }
 
-/// Commits analysed files and reports each as a line.
+/// Commits analysed files and reports each as a line, once all are decided.
 private struct Report {
     let json: Bool
     let store: Store
     /// Article id → the path it was first read from, in this run.
     var paths: [Int64: String] = [:]
     var counts: [String: Int] = [:]
-    var events = Set<Int64>()
+    /// Events merged into another in this run, to the one that took them.
+    var mergedInto: [Int64: Int64] = [:]
+    var lines: [Line] = []
+
+    /// What one input file's line says.
+    enum Line {
+        case article(path: String, id: Int64, fields: Fields, event: Int64?, duplicateOf: String?, nearDuplicateOf: String?, kind: String)
+        case error(path: String, message: String)
+    }
+
+    struct Fields {
+        var title: String?
+        var source: String?
+        var published: String?
+        var language: String?
+
+        init(_ article: Article) {
+            title = article.title
+            source = article.source
+            published = article.published?.description
+            language = article.language
+        }
+    }
 
     init(json: Bool, store: Store) {
         self.json = json
@@ -224,25 +250,27 @@ private struct Report {
                 paths[articleID] = file.path
                 let decision = recorded.decisions[articleID]
                 counts[decision?.kind.rawValue ?? "stored", default: 0] += 1
-                if let decision { events.insert(decision.eventID) }
-                emit(
-                    path: file.path, id: articleID, article: article, event: decision?.eventID,
-                    duplicateOf: try decision?.duplicateOf.map { try path(of: $0) },
-                    nearDuplicateOf: try decision?.nearDuplicateOf.map { try path(of: $0) },
-                    kind: decision?.kind.rawValue ?? "stored")
+                for gone in decision?.mergedEvents ?? [] { mergedInto[gone] = decision?.eventID }
+                lines.append(
+                    .article(
+                        path: file.path, id: articleID, fields: Fields(article), event: decision?.eventID,
+                        duplicateOf: try decision?.duplicateOf.map { try path(of: $0) },
+                        nearDuplicateOf: try decision?.nearDuplicateOf.map { try path(of: $0) },
+                        kind: decision?.kind.rawValue ?? "stored"))
             case (.article(let article, _, _, _, _), .exactDuplicate(_, let articleID, _)):
                 counts["exact-duplicate", default: 0] += 1
                 let stored = try store.article(id: articleID)
-                emit(
-                    path: file.path, id: articleID, article: article, event: stored?.eventID,
-                    duplicateOf: try path(of: articleID), nearDuplicateOf: nil, kind: "exact-duplicate")
+                lines.append(
+                    .article(
+                        path: file.path, id: articleID, fields: Fields(article), event: stored?.eventID,
+                        duplicateOf: try path(of: articleID), nearDuplicateOf: nil, kind: "exact-duplicate"))
             case (.rejected(let code, let reason), _):
                 failures += 1
                 counts["failed", default: 0] += 1
-                emitError(path: file.path, "\(code): \(reason)")
+                lines.append(.error(path: file.path, message: "\(code): \(reason)"))
             default:
                 failures += 1
-                emitError(path: file.path, "already recorded")
+                lines.append(.error(path: file.path, message: "already recorded"))
             }
         }
         return failures
@@ -255,16 +283,36 @@ private struct Report {
         return name
     }
 
+    /// The event an event id of this run stands for at the end.
+    func current(_ event: Int64) -> Int64 {
+        var event = event
+        while let next = mergedInto[event] { event = next }
+        return event
+    }
+
+    func printLines() {
+        for line in lines {
+            switch line {
+            case .article(let path, let id, let fields, let event, let duplicateOf, let nearDuplicateOf, let kind):
+                emit(
+                    path: path, id: id, fields: fields, event: event.map(current), duplicateOf: duplicateOf,
+                    nearDuplicateOf: nearDuplicateOf, kind: kind)
+            case .error(let path, let message):
+                emitError(path: path, message)
+            }
+        }
+    }
+
     func emit(
-        path: String, id: Int64, article: Article, event: Int64?, duplicateOf: String?, nearDuplicateOf: String?,
+        path: String, id: Int64, fields: Fields, event: Int64?, duplicateOf: String?, nearDuplicateOf: String?,
         kind: String
     ) {
         func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
         if json {
             let object: JSONValue = .object([
-                "path": .string(path), "id": .number(Double(id)), "title": text(article.title),
-                "source": text(article.source), "published": text(article.published?.description),
-                "language": text(article.language), "event": event.map { .number(Double($0)) } ?? .null,
+                "path": .string(path), "id": .number(Double(id)), "title": text(fields.title),
+                "source": text(fields.source), "published": text(fields.published),
+                "language": text(fields.language), "event": event.map { .number(Double($0)) } ?? .null,
                 "duplicate_of": text(duplicateOf), "near_duplicate_of": text(nearDuplicateOf), "error": .null,
             ])
             print(object.description)
@@ -273,7 +321,7 @@ private struct Report {
             if let duplicateOf { line += " of \(duplicateOf)" }
             if let nearDuplicateOf { line += " of \(nearDuplicateOf)" }
             print(line)
-            print("    \(article.title ?? "(no title)")")
+            print("    \(fields.title ?? "(no title)")")
         }
     }
 
@@ -289,7 +337,9 @@ private struct Report {
         }
     }
 
-    func printSummary(engine: DedupEngine) {
+    func printSummary() {
+        var events = Set<Int64>()
+        for case .article(_, _, _, let event?, _, _, _) in lines { events.insert(current(event)) }
         let parts = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }
         print("\n\(counts.values.reduce(0, +)) files: \(parts.joined(separator: ", ")); \(events.count) \(events.count == 1 ? "event" : "events")")
     }

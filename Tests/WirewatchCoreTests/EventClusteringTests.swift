@@ -138,6 +138,64 @@ struct EventClusteringTests {
         #expect(copy.duplicateOf == 1)
     }
 
+    /// Two reports of one accident (the collapse, the rescue), too unlike to be joined at a strict
+    /// threshold, a roundup that tells both, and a later report of the rescue's aftermath.
+    static func craneStory() throws -> [Article] {
+        try ["crane-collapse.txt", "crane-rescue.txt", "crane-roundup.txt", "crane-inquiry.txt"].map {
+            try ArticleParser().parse(Self.fixture($0), fileName: $0)
+        }
+    }
+
+    /// A threshold that keeps the collapse and the rescue apart until the roundup links them.
+    static var strictJoining: DedupConfiguration {
+        var configuration = DedupConfiguration()
+        configuration.eventSimilarity = 0.45
+        return configuration
+    }
+
+    @Test func anArticleThatBelongsToTwoEventsMergesThemIntoTheOlder() throws {
+        let story = try Self.craneStory()
+        let engine = DedupEngine(configuration: Self.strictJoining)
+        let decisions = Self.decide(Array(story.prefix(3)), engine: engine)
+        let described = decisions.map { ($0.kind, $0.eventID, $0.mergedEvents, $0.evidence.similarity?.combined) }
+        #expect(decisions[0].kind == .newEvent && decisions[1].kind == .newEvent, "\(described)")
+        #expect(decisions[2].kind == .sameEvent, "\(described)")
+        #expect(decisions[2].eventID == decisions[0].eventID, "\(described)")
+        #expect(decisions[2].mergedEvents == [decisions[1].eventID], "\(described)")
+        #expect(decisions[2].event.articleCount == 3 && decisions[2].event.sourceCount == 3)
+        #expect(engine.openEventCount == 1)
+        #expect(engine.currentEventID(decisions[1].eventID) == decisions[0].eventID)
+        #expect(engine.event(decisions[1].eventID) == nil)
+
+        // What memory holds of the merged event's article now leads to the survivor: an exact
+        // copy of it, and a later report like it.
+        let analyzer = ArticleAnalyzer()
+        let copy = engine.add(
+            DedupEngine.Input(
+                articleID: 4, profile: analyzer.profile(story[1]), arrival: 1_718_700_300, source: "copy", title: nil,
+                segments: ArticleAnalyzer.segments(of: story[1])))
+        #expect(copy.kind == .exactDuplicate && copy.duplicateOf == 2 && copy.eventID == decisions[0].eventID)
+        let later = engine.add(
+            DedupEngine.Input(
+                articleID: 5, profile: analyzer.profile(story[3]), arrival: 1_718_700_360, source: "later", title: nil,
+                segments: ArticleAnalyzer.segments(of: story[3])))
+        #expect(later.kind == .sameEvent && later.eventID == decisions[0].eventID, "\(later.kind) \(later.eventID)")
+        #expect(later.event.articleCount == 5)
+    }
+
+    @Test func eventsStayApartWhenMergingIsTurnedOff() throws {
+        var configuration = Self.strictJoining
+        configuration.eventMergeSimilarity = 1
+        let decisions = Self.decide(Array(try Self.craneStory().prefix(3)), configuration: configuration)
+        #expect(decisions.allSatisfy { $0.mergedEvents.isEmpty })
+        #expect(Set(decisions.map(\.eventID)).count == 2)
+    }
+
+    @Test func theFiveSeedsMergeNothing() throws {
+        let decisions = Self.decide(try Self.seeds())
+        #expect(decisions.allSatisfy { $0.mergedEvents.isEmpty })
+    }
+
     @Test func comparingTwoArticlesExplainsWhatTheyShare() throws {
         let a = try SeedGoldenTests.parse("002_3e2959cc9f6ec901.txt")
         let b = try SeedGoldenTests.parse("004_77b36c938f220c04.txt")

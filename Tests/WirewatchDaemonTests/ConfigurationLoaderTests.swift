@@ -128,6 +128,7 @@ struct ConfigurationLoaderTests {
             near_duplicate_similarity = 0.6
             near_duplicate_containment = 0.9
             event_similarity = 0.35
+            event_merge_similarity = 0.6
             content_weight = 1
             names_weight = 2
             numbers_weight = 0
@@ -140,6 +141,7 @@ struct ConfigurationLoaderTests {
         #expect(dedup.nearDuplicateSimilarity == 0.6)
         #expect(dedup.nearDuplicateContainment == 0.9)
         #expect(dedup.eventSimilarity == 0.35)
+        #expect(dedup.eventMergeSimilarity == 0.6)
         #expect([dedup.contentWeight, dedup.namesWeight, dedup.numbersWeight] == [1, 2, 0])
         #expect(dedup.maximumRecentArticles == 50000 && dedup.maximumOpenEvents == 20000)
     }
@@ -158,6 +160,7 @@ struct ConfigurationLoaderTests {
                 content_weight = -1
                 maximum_open_events = 5
                 thresold = 0.3
+                event_merge_similarity = 0
                 """, source: "t.toml")
             Issue.record("accepted")
         } catch {
@@ -168,6 +171,7 @@ struct ConfigurationLoaderTests {
             #expect(keys.contains("dedup.content_weight"))
             #expect(keys.contains("dedup.maximum_open_events"))
             #expect(keys.contains("dedup.thresold"))
+            #expect(keys.contains("dedup.event_merge_similarity"))
             #expect(error.problems.first { $0.key == "dedup.event_similarity" }?.line == 2)
         }
     }

@@ -131,6 +131,60 @@ final class DedupStoreTests {
         #expect(decision.nearDuplicateOf == 2)
     }
 
+    static func craneBytes(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: repository + "/Tests/WirewatchCoreTests/Fixtures/crane-" + name + ".txt")))
+    }
+
+    /// A threshold that keeps the crane collapse and the rescue apart until the roundup links them.
+    static var strictJoining: DedupConfiguration {
+        var configuration = DedupConfiguration()
+        configuration.eventSimilarity = 0.45
+        return configuration
+    }
+
+    @Test func aMergedEventsArticlesSourcesAndAlertsMoveToTheEventThatTookItAndStayThereAfterARestart() throws {
+        do {
+            let store = try Store(path: path)
+            let (engine, _) = try store.restore(configuration: Self.strictJoining, analyzer: ArticleAnalyzer())
+            _ = try store.record(
+                [Self.record(try Self.craneBytes("collapse"), name: "collapse.txt", claim: 1),
+                 Self.record(try Self.craneBytes("rescue"), name: "rescue.txt", claim: 2)],
+                engine: engine)
+            #expect(try store.allEvents().map(\.id).sorted() == [1, 2])
+            try store.pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO alert (rule, kind, reason, event_id, article_id, fired_at, priority, deferred, message,
+                            payload, pending)
+                        VALUES ('crane', 'terms', 'matched', 2, 2, 0, 0, 0, 'crane', '{}', 0)
+                        """)
+            }
+            let batch = try store.record([Self.record(try Self.craneBytes("roundup"), name: "roundup.txt", claim: 3)], engine: engine)
+            let decision = try #require(batch.decisions[3])
+            #expect(decision.eventID == 1 && decision.mergedEvents == [2], "\(decision.kind) \(decision.eventID)")
+            let events = try store.allEvents()
+            #expect(events.map(\.id) == [1])
+            #expect(events.first?.articleCount == 3 && events.first?.sourceCount == 3)
+            #expect(try store.articleIDs(inEvent: 1) == [1, 2, 3])
+            #expect(try store.articleIDs(inEvent: 2).isEmpty)
+            #expect(try store.sources(ofEvent: 1).count == 3)
+            #expect(try store.sources(ofEvent: 2).isEmpty)
+            // The old id still finds the story.
+            #expect(try store.event(id: 2)?.id == 1)
+            let alertEvents = try store.pool.read { db in try Int64.fetchAll(db, sql: "SELECT event_id FROM alert") }
+            #expect(alertEvents == [1])
+            try store.saveStatistics(engine.statistics, watermark: try store.lastArticleID())
+            try store.close()
+        }
+        let store = try Store(path: path)
+        let (engine, _) = try store.restore(configuration: Self.strictJoining, analyzer: ArticleAnalyzer())
+        #expect(engine.openEventCount == 1)
+        // A later report like the rescue finds the event that took it.
+        let batch = try store.record([Self.record(try Self.craneBytes("inquiry"), name: "inquiry.txt", claim: 4)], engine: engine)
+        #expect(batch.decisions[4]?.kind == .sameEvent && batch.decisions[4]?.eventID == 1)
+        #expect(try store.event(id: 1)?.articleCount == 4)
+    }
+
     @Test func articlesStoredBeforeDedupAreDecidedWhenTheEngineIsRestored() throws {
         let store = try Store(path: path)
         _ = try store.record(try Self.seedNames.enumerated().map { Self.record(try Self.seedBytes($1), name: $1, claim: UInt32($0)) })

@@ -21,10 +21,15 @@ public struct DedupDecision: Sendable, Equatable {
     public var evidence: Evidence
     /// The event as it stands after this article.
     public var event: EventSummary
+    /// Events this article showed to be the same as `eventID`, which now holds their articles:
+    /// the article was alike enough to each to join it, and their centroids are alike enough to
+    /// be one event (``DedupConfiguration/eventMergeSimilarity``). Each one's id now stands for
+    /// `eventID`.
+    public var mergedEvents: [Int64]
 
     public init(
         articleID: Int64, kind: Kind, eventID: Int64, duplicateOf: Int64? = nil, nearDuplicateOf: Int64? = nil,
-        evidence: Evidence, event: EventSummary
+        evidence: Evidence, event: EventSummary, mergedEvents: [Int64] = []
     ) {
         self.articleID = articleID
         self.kind = kind
@@ -33,6 +38,7 @@ public struct DedupDecision: Sendable, Equatable {
         self.nearDuplicateOf = nearDuplicateOf
         self.evidence = evidence
         self.event = event
+        self.mergedEvents = mergedEvents
     }
 }
 

@@ -20,6 +20,12 @@ public struct DedupConfiguration: Sendable, Equatable {
     /// under 0.2 (SemEval-2022 Task 8 pairs); an event's centroid sits closer to its reports than
     /// they do to each other, so the threshold goes just below German same-story pairs.
     public var eventSimilarity: Double = 0.27
+    /// Similarity of two events' centroids from which they are one event, checked when an article
+    /// is alike enough to both to join either (reports that started two events before one linked
+    /// them). Centroids average their reports: two reports of one story (about 0.35 to each other)
+    /// score about 0.5 against two more of it, two of a story that merely shares the topic (0.2)
+    /// about 0.33. The older event takes the other's articles. 1 turns merging off.
+    public var eventMergeSimilarity: Double = 0.5
     /// Weights of the feature spaces: content words, names, numbers. Names (people, places,
     /// organisations) tell events of one kind apart as much as all other words together; numbers
     /// (tolls, scores, amounts) are fewer and noisier, and count fully only where both sides have
@@ -51,7 +57,7 @@ public struct DedupConfiguration: Sendable, Equatable {
         if !(nearDuplicateHorizon > 0) { problems.append("near_duplicate_horizon must be positive") }
         for (name, value) in [
             ("near_duplicate_similarity", nearDuplicateSimilarity), ("near_duplicate_containment", nearDuplicateContainment),
-            ("event_similarity", eventSimilarity),
+            ("event_similarity", eventSimilarity), ("event_merge_similarity", eventMergeSimilarity),
         ] where !(value > 0 && value <= 1) {
             problems.append("\(name) must be above 0 and at most 1")
         }

@@ -41,6 +41,9 @@ public final class DedupEngine {
     private var deadEventPostings = 0
     private var deadSentenceEntries = 0
     private var bodyKeys: [UInt64: UInt32] = [:]
+    /// Events merged into another, to the event that took them: articles in memory still name
+    /// the old id until the next compaction of `recent` rewrites them.
+    private var mergedInto: [Int64: Int64] = [:]
     /// The body keys of every article the engine has seen or the store holds: an article whose
     /// body is not in memory is looked up in the store only when this says it may be there.
     private var storedBodies = BloomFilter(capacity: 1 << 16)
@@ -144,7 +147,7 @@ public final class DedupEngine {
         // Original wording: it counts towards the term statistics, then finds its event.
         statistics.add(distinct: profile.content.map(\.hash) + profile.names.map(\.hash) + profile.numbers.map(\.hash))
         let vectors = FeatureVectors(profile, statistics: statistics)
-        var (best, considered) = bestEvent(for: vectors, published: profile.published, places: profile.places)
+        var (best, considered, joinable) = bestEvent(for: vectors, published: profile.published, places: profile.places)
         // Sentences copied from an event's articles mean the same story, whatever the wording around them.
         if let copied = passageEvidence.copiedSentences.filter({ events[$0.key] != nil })
             .max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }), copied.key != best?.id
@@ -152,15 +155,28 @@ public final class DedupEngine {
             best = (copied.key, events[copied.key]!.similarity(to: vectors, published: profile.published, configuration: configuration))
         }
         if let best, best.scores.combined >= configuration.eventSimilarity || passageEvidence.copiedSentences[best.id] != nil {
-            let event = join(best.id, input, vectors: vectors, centrality: best.scores.combined)
+            var event = join(best.id, input, vectors: vectors, centrality: best.scores.combined)
             index(vectors, eventID: best.id)
             remember(input, eventID: best.id)
+            let terms = sharedTerms(vectors, best.id, input)
+            // The article could join other events as well: each that is one event with its own merges.
+            var eventID = best.id
+            var merged: [Int64] = []
+            for other in joinable where other != best.id && events[other] != nil {
+                guard let survivor = mergeIfSame(eventID, other) else { continue }
+                merged.append(survivor == eventID ? other : eventID)
+                eventID = survivor
+            }
+            if !merged.isEmpty, let survivor = events[eventID] {
+                let newSource = event.newSource
+                event = survivor.summary
+                event.newSource = newSource
+            }
             return DedupDecision(
-                articleID: input.articleID, kind: .sameEvent, eventID: best.id,
+                articleID: input.articleID, kind: .sameEvent, eventID: eventID,
                 evidence: Evidence(
-                    similarity: best.scores, sharedTerms: sharedTerms(vectors, best.id, input),
-                    sharedPassages: passages, candidatesConsidered: considered),
-                event: event)
+                    similarity: best.scores, sharedTerms: terms, sharedPassages: passages, candidatesConsidered: considered),
+                event: event, mergedEvents: merged)
         }
         let id = nextEventID
         nextEventID += 1
@@ -181,6 +197,13 @@ public final class DedupEngine {
         bestEvent(for: FeatureVectors(profile, statistics: statistics), published: profile.published, places: profile.places).0
     }
 
+    /// The event an event id stands for now: itself, or the event it was merged into.
+    public func currentEventID(_ id: Int64) -> Int64 {
+        var id = id
+        while let next = mergedInto[id] { id = next }
+        return id
+    }
+
     /// The current summary of an event held in memory.
     public func event(_ id: Int64) -> EventSummary? {
         events[id]?.summary
@@ -193,10 +216,10 @@ public final class DedupEngine {
     ) -> (Int64, Int64)? {
         let hash = Self.bodyHash(key)
         if let slot = bodyKeys[hash], let article = recentArticle(slot) {
-            return (article.id, article.eventID)
+            return (article.id, currentEventID(article.eventID))
         }
         if storedBodies.mightContain(hash), let older = olderBodyKey(key) {
-            return (older.articleID, older.eventID)
+            return (older.articleID, currentEventID(older.eventID))
         }
         return nil
     }
@@ -248,7 +271,8 @@ public final class DedupEngine {
                     && smaller >= configuration.minimumContainmentShingles)
             guard isCopy else { continue }
             if best == nil || jaccard > best!.jaccard {
-                best = Copy(articleID: article.id, eventID: article.eventID, jaccard: jaccard, containment: containment)
+                best = Copy(
+                    articleID: article.id, eventID: currentEventID(article.eventID), jaccard: jaccard, containment: containment)
             }
         }
         return best
@@ -320,14 +344,14 @@ public final class DedupEngine {
             guard seen.insert(sentence.key).inserted else { continue }
             let articles = match.loose.compactMap(recentArticle)
             guard let earliest = articles.min(by: { $0.id < $1.id }) else { continue }
-            let events = Set(articles.map(\.eventID))
+            let events = Set(articles.map { currentEventID($0.eventID) })
             guard events.count <= Self.boilerplateEvents else { continue }
             if evidence.passages.count < 50 {
                 evidence.passages.append(
                     SharedPassage(text: sentence.location.text(in: input.segments), otherArticleID: earliest.id))
             }
             if sentence.isLead && sentence.words >= Self.copiedSentenceWords {
-                for event in Set(match.strict.compactMap(recentArticle).map(\.eventID)) {
+                for event in Set(match.strict.compactMap(recentArticle).map({ currentEventID($0.eventID) })) {
                     evidence.copiedSentences[event, default: 0] += 1
                 }
             }
@@ -345,9 +369,10 @@ public final class DedupEngine {
 
     // MARK: Events
 
+    /// The event most like the vectors, how many were scored, and every event alike enough to join.
     private func bestEvent(
         for vectors: FeatureVectors, published: TimeSpan?, places: [ArticleProfile.PlaceCount]
-    ) -> ((id: Int64, scores: SimilarityScores)?, Int) {
+    ) -> ((id: Int64, scores: SimilarityScores)?, Int, [Int64]) {
         candidateScores.reset()
         func retrieve(_ vector: SparseVector, _ count: Int) {
             for entry in vector.top(count) {
@@ -363,18 +388,41 @@ public final class DedupEngine {
         retrieve(vectors.names, Self.indexedNameTerms)
         let candidates = candidateScores.top(Self.candidateLimit)
         var best: (id: Int64, scores: SimilarityScores)?
+        var joinable: [Int64] = []
         for (id, _) in candidates {
             guard let event = events[Int64(id)] else { continue }
             var scores = event.similarity(to: vectors, published: published, configuration: configuration)
             // The same kind of story about another country weighs a quarter less.
             if event.placeConflict(with: places) { scores.combined *= Self.otherCountryFactor }
+            if scores.combined >= configuration.eventSimilarity { joinable.append(Int64(id)) }
             if best == nil || scores.combined > best!.scores.combined
                 || (scores.combined == best!.scores.combined && Int64(id) < best!.id)
             {
                 best = (Int64(id), scores)
             }
         }
-        return (best, candidates.count)
+        return (best, candidates.count, joinable)
+    }
+
+    /// Merges two events when their centroids are alike enough to be one; the older id survives
+    /// and is returned, nil if they stay apart.
+    private func mergeIfSame(_ a: Int64, _ b: Int64) -> Int64? {
+        guard configuration.eventMergeSimilarity < 1, let first = events[a], let second = events[b] else { return nil }
+        let scores = SimilarityScores.between(
+            first.centroid, first.published, second.centroid, second.published, configuration: configuration)
+        guard scores.combined >= configuration.eventMergeSimilarity else { return nil }
+        let (keep, gone) = a < b ? (first, second) : (second, first)
+        keep.absorb(gone)
+        // The gone event's heaviest terms now retrieve the one that took it.
+        index(gone.centroid, eventID: keep.id)
+        deadEventPostings += gone.postings
+        events[gone.id] = nil
+        openEvents.set(gone.id, false)
+        mergedInto[gone.id] = keep.id
+        touchCounter += 1
+        keep.touched = touchCounter
+        eventOrder.append((keep.id, touchCounter))
+        return keep.id
     }
 
     private func index(_ vectors: FeatureVectors, eventID: Int64) {
@@ -538,6 +586,14 @@ public final class DedupEngine {
             deadBandEntries = 0
         }
         if recentStart > 4096 && recentStart * 5 > recent.count {
+            if !mergedInto.isEmpty {
+                for index in recentStart..<recent.count {
+                    if let article = recent[index], mergedInto[article.eventID] != nil {
+                        recent[index]!.eventID = currentEventID(article.eventID)
+                    }
+                }
+                mergedInto.removeAll()
+            }
             recent.removeFirst(recentStart)
             signatures.removeFirst(recentStart * MinHashSignature.count)
             slotBase = slotBase &+ UInt32(recentStart)
@@ -643,6 +699,37 @@ final class EventState {
         self.lastSeen = firstSeen
     }
 
+    /// The centroids as vectors (sums of the members' unit vectors; cosine ignores the length).
+    var centroid: FeatureVectors { FeatureVectors(content: content, names: names, numbers: numbers) }
+
+    /// Takes in the articles of another event (merged into this one).
+    func absorb(_ other: EventState) {
+        if other.articleCount > articleCount, let title = other.title {
+            self.title = title
+            titleCentrality = other.titleCentrality
+        }
+        articleCount += other.articleCount
+        firstSeen = min(firstSeen, other.firstSeen)
+        lastSeen = max(lastSeen, other.lastSeen)
+        if let span = other.published { published = published.map { $0.union(span) } ?? span }
+        sourceKeys.formUnion(other.sourceKeys)
+        earlierSourceCount += other.earlierSourceCount
+        for (place, share) in other.places { places[place, default: 0] += share }
+        placeArticles += other.placeArticles
+        content.add(other.content, limit: DedupEngine.centroidLimits.content)
+        names.add(other.names, limit: DedupEngine.centroidLimits.names)
+        numbers.add(other.numbers, limit: DedupEngine.centroidLimits.numbers)
+        for name in other.nameCounts {
+            if let known = nameCounts.firstIndex(where: { $0.hash == name.hash }) {
+                nameCounts[known].count += name.count
+            } else {
+                nameCounts.append(name)
+            }
+        }
+        trimNames()
+        topNamesAt = -1
+    }
+
     /// Adds an article; returns whether its source is new to the event.
     func add(_ input: DedupEngine.Input, vectors: FeatureVectors?, centrality: Double?) -> Bool {
         articleCount += 1
@@ -687,6 +774,11 @@ final class EventState {
             else { continue }
             nameCounts.append(NameCount(hash: term.hash, count: 1, label: label))
         }
+        trimNames()
+    }
+
+    /// Keeps the 48 most named once the list passes 96.
+    private func trimNames() {
         if nameCounts.count > 96 {
             nameCounts.sort { $0.count != $1.count ? $0.count > $1.count : $0.hash < $1.hash }
             nameCounts.removeLast(nameCounts.count - 48)
@@ -801,3 +893,4 @@ extension DedupEngine {
         nextEventID = max(nextEventID, id + 1)
     }
 }
+

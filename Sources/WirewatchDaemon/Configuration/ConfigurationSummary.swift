@@ -29,6 +29,7 @@ public enum ConfigurationSummary {
             dedup.near_duplicate_similarity  \(dedup.nearDuplicateSimilarity)
             dedup.near_duplicate_containment \(dedup.nearDuplicateContainment)
             dedup.event_similarity           \(dedup.eventSimilarity)
+            dedup.event_merge_similarity     \(dedup.eventMergeSimilarity)
             dedup.content_weight             \(dedup.contentWeight)
             dedup.names_weight               \(dedup.namesWeight)
             dedup.numbers_weight             \(dedup.numbersWeight)

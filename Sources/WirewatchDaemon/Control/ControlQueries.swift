@@ -45,8 +45,8 @@ struct ControlQueries {
         guard let id = try Self.integer(parameters, "id", minimum: 1) else { throw .invalid("id", "an event id is required") }
         return try reading {
             guard let event = try store.event(id: Int64(id)) else { throw Failure.notFound("event", String(id)) }
-            let sources = try store.sources(ofEvent: Int64(id))
-            let articles = try store.articles(matching: ArticleQuery(eventID: Int64(id), limit: Self.maximumLimit))
+            let sources = try store.sources(ofEvent: event.id)
+            let articles = try store.articles(matching: ArticleQuery(eventID: event.id, limit: Self.maximumLimit))
             return VarlinkReply(
                 parameters: .object([
                     "event": Self.event(event),
