@@ -203,7 +203,8 @@ public enum WirewatchInterface {
           offset: ?int
         ) -> (events: []Event, total: int)
 
-        # One event with its sources and articles (oldest first, at most 1000).
+        # One event with its sources and articles (oldest first, at most 1000). The id of an event
+        # merged into another finds the event that took its articles (its id is in the reply).
         method GetEvent(id: int) -> (event: Event, sources: []EventSource, articles: []Article)
 
         # Articles, newest first, filtered like ListEvents (query: words of the title), or of one event.

@@ -48,7 +48,7 @@ struct Fuzz: ParsableCommand {
         while Date() < deadline {
             var input = inputs[Int(generator.next() % UInt64(inputs.count))]
             for _ in 0..<Int(1 + generator.next() % 6) { Self.mutate(&input, with: inputs, &generator) }
-            FileManager.default.createFile(atPath: current, contents: Data(input))
+            _ = FileManager.default.createFile(atPath: current, contents: Data(input))
             let name = fileNames[Int(generator.next() % UInt64(fileNames.count))]
             if (try? parser.parse(input, fileName: name)) != nil { parsed += 1 }
             runs += 1
