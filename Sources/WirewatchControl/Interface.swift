@@ -180,10 +180,12 @@ public enum WirewatchInterface {
         type Change (
           # "status" (the first reply: the daemon as it is), "event" (an event as it is now: first the
           # twenty most recently active, then whenever an article joins or opens one), "article" (a new
-          # article and its decision) or "alert" (an alert just fired).
+          # article and its decision) or "alert" (an alert just fired). With an "event", merged_events
+          # lists the events the article showed to be this one, which it has just taken in.
           kind: string,
           status: ?Status,
           event: ?Event,
+          merged_events: ?[]int,
           article: ?Article,
           alert: ?Alert
         )

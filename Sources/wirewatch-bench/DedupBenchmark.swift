@@ -96,6 +96,7 @@ struct DedupBenchmark: ParsableCommand {
         var commitSeconds = 0.0
         var kinds: [String: Int] = [:]
         var events = Set<Int64>()
+        var merged = Set<Int64>()
         let started = Date()
         let chunks = stride(from: 0, to: corpus.count, by: 256).map { Array(corpus[$0..<min(corpus.count, $0 + 256)]) }
         try ArticleIntake.pipeline(chunks) { chunk in
@@ -111,13 +112,15 @@ struct DedupBenchmark: ParsableCommand {
             for decision in recorded.decisions.values {
                 kinds[decision.kind.rawValue, default: 0] += 1
                 events.insert(decision.eventID)
+                if !decision.mergedEvents.isEmpty { kinds["merging", default: 0] += 1 }
+                merged.formUnion(decision.mergedEvents)
             }
             for result in recorded.results { if case .exactDuplicate = result { kinds["same-bytes", default: 0] += 1 } }
         }
         let seconds = Date().timeIntervalSince(started)
         let evaluateSeconds = evaluateTime.total
         try store.close()
-        return Run(seconds: seconds, evaluateSeconds: evaluateSeconds, commitSeconds: commitSeconds, kinds: kinds, events: events.count)
+        return Run(seconds: seconds, evaluateSeconds: evaluateSeconds, commitSeconds: commitSeconds, kinds: kinds, events: events.subtracting(merged).count)
     }
 
     /// Articles through `analyze`'s pipeline, 256 at a time: parsed and analysed on all cores

@@ -295,8 +295,8 @@ private struct Report {
             switch line {
             case .article(let path, let id, let fields, let event, let duplicateOf, let nearDuplicateOf, let kind):
                 emit(
-                    path: path, id: id, fields: fields, event: event.map(current), duplicateOf: duplicateOf,
-                    nearDuplicateOf: nearDuplicateOf, kind: kind)
+                    path: path, id: id, fields: fields, event: event.map(current), decidedEvent: event,
+                    duplicateOf: duplicateOf, nearDuplicateOf: nearDuplicateOf, kind: kind)
             case .error(let path, let message):
                 emitError(path: path, message)
             }
@@ -304,8 +304,8 @@ private struct Report {
     }
 
     func emit(
-        path: String, id: Int64, fields: Fields, event: Int64?, duplicateOf: String?, nearDuplicateOf: String?,
-        kind: String
+        path: String, id: Int64, fields: Fields, event: Int64?, decidedEvent: Int64?, duplicateOf: String?,
+        nearDuplicateOf: String?, kind: String
     ) {
         func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
         if json {
@@ -317,7 +317,9 @@ private struct Report {
             ])
             print(object.description)
         } else {
-            var line = "\(path)  article \(id), event \(event.map(String.init) ?? "?")  \(kind)"
+            var line = "\(path)  article \(id), event \(event.map(String.init) ?? "?")"
+            if let decidedEvent, decidedEvent != event { line += " (decided \(decidedEvent), merged later)" }
+            line += "  \(kind)"
             if let duplicateOf { line += " of \(duplicateOf)" }
             if let nearDuplicateOf { line += " of \(nearDuplicateOf)" }
             print(line)

@@ -174,7 +174,9 @@ struct EventCommand: ParsableCommand {
             return
         }
         let event = reply.parameters["event"] ?? .object([:])
-        print("event \(id): \(event["title"]?.stringValue ?? "untitled")")
+        let current = event["id"]?.intValue ?? id
+        if current != id { print("event \(id) was merged into event \(current)") }
+        print("event \(current): \(event["title"]?.stringValue ?? "untitled")")
         print("first seen  \(event["first_seen"]?.stringValue ?? "—") (\(Table.relative(event["first_seen"]?.stringValue)))")
         print("last seen   \(event["last_seen"]?.stringValue ?? "—") (\(Table.relative(event["last_seen"]?.stringValue)))")
         if let published = event["published"]?.stringValue { print("published   \(published)") }
@@ -420,7 +422,11 @@ struct Follow: ParsableCommand {
             return "status   \(status["state"]?.stringValue ?? "?"): \(Table.number(status["articles"])) articles, \(Table.number(status["queued"])) queued"
         case "event":
             let event = change["event"] ?? .object([:])
-            return "event    \(Table.number(event["id"])): \(Table.number(event["sources"])) sources, \(Table.number(event["articles"])) articles  \(Table.clip(event["title"]?.stringValue, 70))"
+            var merged = ""
+            if case .array(let ids)? = change["merged_events"], !ids.isEmpty {
+                merged = " (took in \(ids.map { Table.number($0) }.joined(separator: ", ")))"
+            }
+            return "event    \(Table.number(event["id"]))\(merged): \(Table.number(event["sources"])) sources, \(Table.number(event["articles"])) articles  \(Table.clip(event["title"]?.stringValue, 70))"
         case "article":
             let article = change["article"] ?? .object([:])
             var decision = article["decision"]?.stringValue ?? "?"

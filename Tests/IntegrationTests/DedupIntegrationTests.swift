@@ -82,6 +82,51 @@ struct DedupIntegrationTests {
         #expect(byName[Self.seeds[0]]?["published"] == "2024-06")
     }
 
+    @Test func theDaemonMergesTwoEventsThatAnArticleLinksAndTheOldIdStillFindsTheStory() throws {
+        let daemon = try DaemonHarness(name: "merge")
+        defer { daemon.remove() }
+        let config = daemon.base + "/wirewatch.toml"
+        try "[dedup]\nevent_similarity = 0.45\n".write(toFile: config, atomically: true, encoding: .utf8)
+        daemon.extraArguments = ["--config", config]
+        try daemon.start()
+        let fixtures = Self.repository + "/Tests/WirewatchCoreTests/Fixtures/"
+        for (index, name) in ["collapse", "rescue", "roundup"].enumerated() {
+            try daemon.renameIn("\(name).txt", try String(contentsOfFile: fixtures + "crane-\(name).txt", encoding: .utf8))
+            try daemon.waitUntil("\(name) stored", timeout: 30) { try daemon.storedNames().count == index + 1 }
+        }
+        #expect(daemon.log_().contains("merged_events=2"))
+        let events = try JSONValue.decode(Array(try ControlIntegrationTests.cli(daemon, ["events", "--json"]).stdout.utf8))
+        #expect(events["total"]?.intValue == 1)
+        let old = try ControlIntegrationTests.cli(daemon, ["event", "2"])
+        #expect(old.status == 0)
+        #expect(old.stdout.contains("event 2 was merged into event 1"), "\(old.stdout)")
+        let shown = try JSONValue.decode(Array(try ControlIntegrationTests.cli(daemon, ["event", "2", "--json"]).stdout.utf8))
+        #expect(shown["event"]?["id"]?.intValue == 1)
+        if case .array(let articles)? = shown["articles"] { #expect(articles.count == 3) } else { Issue.record("no articles") }
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test func analyzeGivesEachFileTheEventAsItStandsAtTheEndAfterAMerge() throws {
+        let folder = NSTemporaryDirectory() + "wirewatch-analyze-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // A strict threshold keeps the collapse and the rescue apart until the roundup links them.
+        try "[dedup]\nevent_similarity = 0.45\n".write(toFile: folder + "/strict.toml", atomically: true, encoding: .utf8)
+        let fixtures = Self.repository + "/Tests/WirewatchCoreTests/Fixtures/"
+        try FileManager.default.createDirectory(atPath: folder + "/in", withIntermediateDirectories: true)
+        for (index, name) in ["collapse", "rescue", "roundup"].enumerated() {
+            try FileManager.default.copyItem(atPath: fixtures + "crane-\(name).txt", toPath: folder + "/in/\(index + 1)-\(name).txt")
+        }
+        let result = try runTool(DaemonHarness.cliPath, ["analyze", "--json", "--config", folder + "/strict.toml", folder + "/in"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let objects = try result.stdout.split(separator: "\n").map { try JSONValue.decode(Array($0.utf8)) }
+        #expect(objects.count == 3)
+        #expect(objects.compactMap { $0["event"]?.intValue } == [1, 1, 1], "\(result.stdout)")
+        let text = try runTool(DaemonHarness.cliPath, ["analyze", "--config", folder + "/strict.toml", folder + "/in"])
+        #expect(text.stdout.contains("article 2, event 1 (decided 2, merged later)  new-event"), "\(text.stdout)")
+        #expect(text.stdout.contains("3 files: 2 new-event, 1 same-event; 1 event"), "\(text.stdout)")
+    }
+
     @Test func analyzeKeepsItsStateAndOrdersByDateWhenAsked() throws {
         let folder = NSTemporaryDirectory() + "wirewatch-analyze-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder + "/in", withIntermediateDirectories: true)

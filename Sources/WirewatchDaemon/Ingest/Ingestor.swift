@@ -453,6 +453,7 @@ final class Ingestor: @unchecked Sendable {
             if let decision {
                 metadata["decision"] = "\(decision.kind.rawValue)"
                 metadata["event_id"] = "\(decision.eventID)"
+                if !decision.mergedEvents.isEmpty { metadata["merged_events"] = "\(decision.mergedEvents.map(String.init).joined(separator: ","))" }
                 if let original = decision.duplicateOf ?? decision.nearDuplicateOf { metadata["copy_of"] = "\(original)" }
                 if let similarity = decision.evidence.similarity {
                     metadata["similarity"] = "\(FixedPoint.format(similarity.combined, digits: 3))"
@@ -465,7 +466,11 @@ final class Ingestor: @unchecked Sendable {
                     language: article?.language, firstSeen: file.arrivedAt, decision: decision.kind, eventID: decision.eventID,
                     duplicateOf: decision.duplicateOf, nearDuplicateOf: decision.nearDuplicateOf, fileName: file.name.originalName)
                 feed.post(.object(["change": .object(["kind": "article", "article": ControlQueries.article(listing)])]))
-                feed.post(.object(["change": .object(["kind": "event", "event": ControlQueries.event(decision.event)])]))
+                var change: [String: JSONValue] = ["kind": "event", "event": ControlQueries.event(decision.event)]
+                if !decision.mergedEvents.isEmpty {
+                    change["merged_events"] = .array(decision.mergedEvents.map { .number(Double($0)) })
+                }
+                feed.post(.object(["change": .object(change)]))
             }
         case .exactDuplicate(_, let articleID, let first):
             statistics.duplicates.increment()
