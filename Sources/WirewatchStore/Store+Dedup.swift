@@ -184,7 +184,12 @@ extension Store {
                 }
                 return (TermStatistics(), 0)
             }
-            let lastEvent = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM event") ?? 0 }
+            // Ids of merged events are never given out again: their alerts and old links stay theirs.
+            let lastEvent = try pool.read { db in
+                try Int64.fetchOne(
+                    db, sql: "SELECT MAX(COALESCE((SELECT MAX(id) FROM event), 0), COALESCE((SELECT MAX(event_id) FROM event_merge), 0))")
+                    ?? 0
+            }
             let engine = DedupEngine(configuration: configuration, statistics: statistics, nextEventID: lastEvent + 1)
             var restoration = Restoration(replayed: 0, counted: 0, decided: 0, seconds: 0)
 
@@ -382,10 +387,10 @@ extension Store {
     /// One event, or nil. The id of an event merged into another finds that one.
     public func event(id: Int64) throws(StoreError) -> EventSummary? {
         do {
-            let current = try pool.read { db in
-                try Int64.fetchOne(db.cachedStatement(sql: "SELECT merged_into FROM event_merge WHERE event_id = ?"), arguments: [id])
-            }
-            return try events(where: "id = ?", [current ?? id]).first
+            return try events(
+                where: "id = COALESCE((SELECT id FROM event WHERE id = ?), (SELECT merged_into FROM event_merge WHERE event_id = ?))",
+                [id, id]
+            ).first
         } catch {
             throw StoreError(operation: "read event \(id)", path: path, underlying: error)
         }

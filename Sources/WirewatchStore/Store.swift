@@ -252,7 +252,8 @@ public final class Store: Sendable {
         }
         migrator.registerMigration("v9: merged events") { db in
             // An event merged into another is gone from `event`; its id still finds the event that
-            // took its articles (`merged_into` always names an event that exists).
+            // took its articles (`merged_into` always names an event that exists) and is never
+            // given to a new event.
             try db.execute(
                 sql: """
                     CREATE TABLE event_merge (

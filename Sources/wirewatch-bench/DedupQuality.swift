@@ -20,7 +20,7 @@ struct DedupQuality: ParsableCommand {
     @Option(help: "Event similarity thresholds to sweep besides the default (comma-separated), to see how flat the optimum is.")
     var sweep: String = ""
 
-    @Option(help: "Event merge similarities to sweep besides the default (comma-separated; 1.01 turns merging off).")
+    @Option(help: "Event merge similarities to sweep besides the default (comma-separated; 1 turns merging off).")
     var mergeSweep: String = ""
 
     @Option(help: "Override the window (hours), for ablations.")

@@ -92,6 +92,7 @@ struct Analyze: ParsableCommand {
             do {
                 failures += try report.commit(chunk, outcomes, engine: engine)
             } catch {
+                report.printLines()  // what was committed before the failure
                 fail("wirewatch: \(error)")
                 throw ExitCode(1)
             }
@@ -100,6 +101,7 @@ struct Analyze: ParsableCommand {
             try store.saveStatistics(engine.statistics, watermark: try store.lastArticleID())
             try store.close()
         } catch {
+            report.printLines()
             fail("wirewatch: \(error)")
             throw ExitCode(1)
         }

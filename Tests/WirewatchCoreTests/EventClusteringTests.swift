@@ -183,6 +183,22 @@ struct EventClusteringTests {
         #expect(later.event.articleCount == 5)
     }
 
+    @Test func aSourceTheMergedEventHadAlreadyIsNotNewToIt() throws {
+        let story = try Self.craneStory()
+        let engine = DedupEngine(configuration: Self.strictJoining)
+        let analyzer = ArticleAnalyzer()
+        let decisions = zip(story.prefix(3), ["Weser-Kurier", "Nordsee-Zeitung", "Nordsee-Zeitung"]).enumerated().map {
+            index, pair in
+            engine.add(
+                DedupEngine.Input(
+                    articleID: Int64(index + 1), profile: analyzer.profile(pair.0), arrival: 1_718_700_000 + Double(index) * 60,
+                    source: pair.1, title: pair.0.title, segments: ArticleAnalyzer.segments(of: pair.0)))
+        }
+        #expect(decisions[2].mergedEvents == [2])
+        #expect(decisions[2].event.newSource == nil)
+        #expect(decisions[2].event.sourceCount == 2)
+    }
+
     @Test func eventsStayApartWhenMergingIsTurnedOff() throws {
         var configuration = Self.strictJoining
         configuration.eventMergeSimilarity = 1

@@ -183,6 +183,11 @@ final class DedupStoreTests {
         let batch = try store.record([Self.record(try Self.craneBytes("inquiry"), name: "inquiry.txt", claim: 4)], engine: engine)
         #expect(batch.decisions[4]?.kind == .sameEvent && batch.decisions[4]?.eventID == 1)
         #expect(try store.event(id: 1)?.articleCount == 4)
+        // A new story after the restart gets an id never used: not the merged event's.
+        let other = try store.record([Self.record(try Self.seedBytes(Self.seedNames[0]), name: "seed.txt", claim: 6)], engine: engine)
+        #expect(other.decisions[5]?.kind == .newEvent && other.decisions[5]?.eventID == 3)
+        #expect(try store.event(id: 3)?.id == 3)
+        #expect(try store.event(id: 2)?.id == 1)
     }
 
     @Test func articlesStoredBeforeDedupAreDecidedWhenTheEngineIsRestored() throws {

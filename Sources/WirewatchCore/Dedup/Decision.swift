@@ -22,9 +22,9 @@ public struct DedupDecision: Sendable, Equatable {
     /// The event as it stands after this article.
     public var event: EventSummary
     /// Events this article showed to be the same as `eventID`, which now holds their articles:
-    /// the article was alike enough to each to join it, and their centroids are alike enough to
-    /// be one event (``DedupConfiguration/eventMergeSimilarity``). Each one's id now stands for
-    /// `eventID`.
+    /// the article was alike enough to join each besides the event it joined first (or copies
+    /// sentences of that one), and their centroids are alike enough to be one event
+    /// (``DedupConfiguration/eventMergeSimilarity``). Each one's id now stands for `eventID`.
     public var mergedEvents: [Int64]
 
     public init(

@@ -162,13 +162,19 @@ public final class DedupEngine {
             // The article could join other events as well: each that is one event with its own merges.
             var eventID = best.id
             var merged: [Int64] = []
-            for other in joinable where other != best.id && events[other] != nil {
+            // The source is new to the merged event only if none of the events taken in had it.
+            let sourceKey = input.source.lowercased()
+            var sourceKnown = false
+            for other in joinable where other != best.id {
+                guard let otherEvent = events[other] else { continue }
+                let hadSource = otherEvent.sourceKeys.contains(sourceKey)
                 guard let survivor = mergeIfSame(eventID, other) else { continue }
                 merged.append(survivor == eventID ? other : eventID)
                 eventID = survivor
+                sourceKnown = sourceKnown || hadSource
             }
             if !merged.isEmpty, let survivor = events[eventID] {
-                let newSource = event.newSource
+                let newSource = sourceKnown ? nil : event.newSource
                 event = survivor.summary
                 event.newSource = newSource
             }
