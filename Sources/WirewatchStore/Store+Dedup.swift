@@ -89,6 +89,16 @@ extension Store {
         ).execute(arguments: [gone, survivor, articleID, time])
     }
 
+    /// An event as stored, with its sources (for the engine, when memory no longer holds it).
+    static func storedEvent(_ id: Int64, in db: Database) throws -> (summary: EventSummary, sources: [String])? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM event WHERE id = ?"), arguments: [id]) else {
+            return nil
+        }
+        let sources = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT source FROM event_source WHERE event_id = ? LIMIT 10000"), arguments: [id])
+        return (eventSummary(row), sources)
+    }
+
     static func write(_ event: EventSummary, in db: Database) throws {
         try db.cachedStatement(
             sql: """
@@ -252,7 +262,8 @@ extension Store {
                 try pool.write { db in
                     for (stored, profile) in batch {
                         let decision = engine.add(
-                            stored.input(profile), olderBodyKey: { key in try? Self.articleWithBodyKey(key, in: db) })
+                            stored.input(profile), olderBodyKey: { key in try? Self.articleWithBodyKey(key, in: db) },
+                            storedEvent: { id in try? Self.storedEvent(id, in: db) })
                         try Self.write(decision, bodyKey: profile.bodyKey, sourceKey: stored.sourceKey, in: db)
                     }
                 }

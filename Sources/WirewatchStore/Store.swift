@@ -368,7 +368,8 @@ public final class Store: Sendable {
                             articleID: articleID, profile: profile, arrival: file.arrivedAt,
                             source: file.sourceKey ?? file.originalName, title: article.title,
                             segments: ArticleAnalyzer.segments(of: article)),
-                        olderBodyKey: { key in try? Self.articleWithBodyKey(key, in: db) })
+                        olderBodyKey: { key in try? Self.articleWithBodyKey(key, in: db) },
+                        storedEvent: { id in try? Self.storedEvent(id, in: db) })
                 }
                 // A parsed article is kept as parsed; its file stays in the archive. Raw text is kept
                 // only for what could not be parsed into one.

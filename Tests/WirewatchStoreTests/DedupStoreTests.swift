@@ -190,6 +190,33 @@ final class DedupStoreTests {
         #expect(try store.event(id: 2)?.id == 1)
     }
 
+    @Test func aCopyThatJoinsAClosedEventAddsToItsCountsInsteadOfStartingThemAgain() throws {
+        var configuration = DedupConfiguration()
+        configuration.window = 3600
+        let store = try Store(path: path)
+        let (engine, _) = try store.restore(configuration: configuration, analyzer: ArticleAnalyzer())
+        _ = try store.record(
+            try Self.seedNames.enumerated().map { index, name in
+                Self.record(try Self.seedBytes(name), name: name, claim: UInt32(index), arrival: 1_718_700_000 + Double(index) * 60)
+            },
+            engine: engine)
+        let before = try #require(try store.event(id: 1))
+        #expect(before.articleCount == 5)
+        // Two hours later the event has closed (memory no longer holds it); its articles are still
+        // originals for copies.
+        var copy = String(decoding: try Self.seedBytes(Self.seedNames[2]), as: UTF8.self)
+        copy = copy.replacingOccurrences(of: "Nordkorea", with: "Nord-Korea")
+        let batch = try store.record(
+            [Self.record(Array(copy.utf8), name: "late-copy.txt", claim: 9, arrival: 1_718_700_000 + 7200)], engine: engine)
+        let decision = try #require(batch.decisions.values.first)
+        #expect(decision.kind == .nearDuplicate && decision.eventID == 1)
+        let after = try #require(try store.event(id: 1))
+        #expect(after.articleCount == 6)
+        #expect(after.sourceCount == before.sourceCount + 1)  // a source of its own: its file name
+        #expect(after.firstSeen == before.firstSeen)
+        #expect(after.title == before.title)
+    }
+
     @Test func articlesStoredBeforeDedupAreDecidedWhenTheEngineIsRestored() throws {
         let store = try Store(path: path)
         _ = try store.record(try Self.seedNames.enumerated().map { Self.record(try Self.seedBytes($1), name: $1, claim: UInt32($0)) })

@@ -114,13 +114,30 @@ public final class DedupEngine {
 
     /// Decides about one article and remembers it.
     ///
-    /// - Parameter olderBodyKey: finds an article with this body key that memory no longer holds
-    ///   (the store, usually), with its event.
+    /// - Parameters:
+    ///   - olderBodyKey: finds an article with this body key that memory no longer holds (the
+    ///     store, usually), with its event.
+    ///   - storedEvent: an event memory no longer holds, as stored, with its sources: a copy of an
+    ///     article whose event has closed joins it as it stands, not as a new event of one.
     public func add(
-        _ input: Input, olderBodyKey: (String) -> (articleID: Int64, eventID: Int64)? = { _ in nil }
+        _ input: Input, olderBodyKey: (String) -> (articleID: Int64, eventID: Int64)? = { _ in nil },
+        storedEvent: (Int64) -> (summary: EventSummary, sources: [String])? = { _ in nil }
     ) -> DedupDecision {
         let started = ContinuousClock.now
         defer { decidingTime += ContinuousClock.now - started }
+        return withoutActuallyEscaping(storedEvent) { lookup in
+            self.storedEvent = lookup
+            defer { self.storedEvent = nil }
+            return decide(input, olderBodyKey: olderBodyKey)
+        }
+    }
+
+    /// The store's view of events memory no longer holds, while ``add(_:olderBodyKey:storedEvent:)`` runs.
+    private var storedEvent: ((Int64) -> (summary: EventSummary, sources: [String])?)?
+
+    private func decide(
+        _ input: Input, olderBodyKey: (String) -> (articleID: Int64, eventID: Int64)?
+    ) -> DedupDecision {
         let profile = input.profile
         latestArrival = max(latestArrival, input.arrival)
         evict()
@@ -453,6 +470,10 @@ public final class DedupEngine {
             event = EventState(id: id, firstSeen: input.arrival)
             events[id] = event
             openEvents.set(id, true)
+            if let stored = storedEvent?(id) {
+                restore(stored.summary, sources: stored.sources)
+                event.titleCentrality = 1  // a late copy does not retitle the story
+            }
         }
         let isNewSource = event.add(input, vectors: vectors, centrality: centrality)
         touchCounter += 1
