@@ -94,9 +94,7 @@ extension Store {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM event WHERE id = ?"), arguments: [id]) else {
             return nil
         }
-        let sources = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT source FROM event_source WHERE event_id = ? LIMIT 10000"), arguments: [id])
-        return (eventSummary(row), sources)
+        return (eventSummary(row), try sources(ofEvent: id, limit: sourcesRestored, in: db).map(\.source))
     }
 
     static func write(_ event: EventSummary, in db: Database) throws {
@@ -230,7 +228,7 @@ extension Store {
                     if restoration.replayed % 10_000 == 0 { progress("replayed \(restoration.replayed) articles") }
                 }
                 for summary in try events(where: "last_seen >= ?", [latest - configuration.window]) where engine.event(summary.id) != nil {
-                    engine.restore(summary, sources: try sources(ofEvent: summary.id, limit: 10_000).map(\.source))
+                    engine.restore(summary, sources: try sources(ofEvent: summary.id, limit: Self.sourcesRestored).map(\.source))
                 }
             }
             engine.reserveEventIDs(through: lastEvent)
@@ -386,14 +384,19 @@ extension Store {
 
     /// An event's distinct sources, in the order they joined, with the first article from each.
     public func sources(ofEvent id: Int64, limit: Int = -1) throws -> [EventSource] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT source, first_article_id, first_seen FROM event_source WHERE event_id = ? ORDER BY first_seen, first_article_id LIMIT ?",
-                arguments: [id, limit]
-            ).map { EventSource(source: $0["source"], firstArticleID: $0["first_article_id"], firstSeen: $0["first_seen"]) }
-        }
+        try pool.read { db in try Self.sources(ofEvent: id, limit: limit, in: db) }
     }
+
+    static func sources(ofEvent id: Int64, limit: Int, in db: Database) throws -> [EventSource] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT source, first_article_id, first_seen FROM event_source WHERE event_id = ? ORDER BY first_seen, first_article_id LIMIT ?"),
+            arguments: [id, limit]
+        ).map { EventSource(source: $0["source"], firstArticleID: $0["first_article_id"], firstSeen: $0["first_seen"]) }
+    }
+
+    /// Sources of an event the engine takes back into memory: enough to know which are new to it.
+    static let sourcesRestored = 10_000
 
     /// One event, or nil. The id of an event merged into another finds that one.
     public func event(id: Int64) throws(StoreError) -> EventSummary? {

@@ -191,8 +191,8 @@ private struct Report {
     /// Article id → the path it was first read from, in this run.
     var paths: [Int64: String] = [:]
     var counts: [String: Int] = [:]
-    /// Events merged into another in this run, to the one that took them.
-    var mergedInto: [Int64: Int64] = [:]
+    /// Events merged into another in this run.
+    var merges = MergedEvents()
     var lines: [Line] = []
 
     /// What one input file's line says.
@@ -252,7 +252,7 @@ private struct Report {
                 paths[articleID] = file.path
                 let decision = recorded.decisions[articleID]
                 counts[decision?.kind.rawValue ?? "stored", default: 0] += 1
-                for gone in decision?.mergedEvents ?? [] { mergedInto[gone] = decision?.eventID }
+                if let decision { merges.note(decision) }
                 lines.append(
                     .article(
                         path: file.path, id: articleID, fields: Fields(article), event: decision?.eventID,
@@ -285,19 +285,12 @@ private struct Report {
         return name
     }
 
-    /// The event an event id of this run stands for at the end.
-    func current(_ event: Int64) -> Int64 {
-        var event = event
-        while let next = mergedInto[event] { event = next }
-        return event
-    }
-
     func printLines() {
         for line in lines {
             switch line {
             case .article(let path, let id, let fields, let event, let duplicateOf, let nearDuplicateOf, let kind):
                 emit(
-                    path: path, id: id, fields: fields, event: event.map(current), decidedEvent: event,
+                    path: path, id: id, fields: fields, event: event.map(merges.current), decidedEvent: event,
                     duplicateOf: duplicateOf, nearDuplicateOf: nearDuplicateOf, kind: kind)
             case .error(let path, let message):
                 emitError(path: path, message)
@@ -343,7 +336,7 @@ private struct Report {
 
     func printSummary() {
         var events = Set<Int64>()
-        for case .article(_, _, _, let event?, _, _, _) in lines { events.insert(current(event)) }
+        for case .article(_, _, _, let event?, _, _, _) in lines { events.insert(merges.current(event)) }
         let parts = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }
         print("\n\(counts.values.reduce(0, +)) files: \(parts.joined(separator: ", ")); \(events.count) \(events.count == 1 ? "event" : "events")")
     }

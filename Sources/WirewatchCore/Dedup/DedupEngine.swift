@@ -43,7 +43,7 @@ public final class DedupEngine {
     private var bodyKeys: [UInt64: UInt32] = [:]
     /// Events merged into another, to the event that took them: articles in memory still name
     /// the old id until the next compaction of `recent` rewrites them.
-    private var mergedInto: [Int64: Int64] = [:]
+    private var mergedInto = MergedEvents()
     /// The body keys of every article the engine has seen or the store holds: an article whose
     /// body is not in memory is looked up in the store only when this says it may be there.
     private var storedBodies = BloomFilter(capacity: 1 << 16)
@@ -125,19 +125,6 @@ public final class DedupEngine {
     ) -> DedupDecision {
         let started = ContinuousClock.now
         defer { decidingTime += ContinuousClock.now - started }
-        return withoutActuallyEscaping(storedEvent) { lookup in
-            self.storedEvent = lookup
-            defer { self.storedEvent = nil }
-            return decide(input, olderBodyKey: olderBodyKey)
-        }
-    }
-
-    /// The store's view of events memory no longer holds, while ``add(_:olderBodyKey:storedEvent:)`` runs.
-    private var storedEvent: ((Int64) -> (summary: EventSummary, sources: [String])?)?
-
-    private func decide(
-        _ input: Input, olderBodyKey: (String) -> (articleID: Int64, eventID: Int64)?
-    ) -> DedupDecision {
         let profile = input.profile
         latestArrival = max(latestArrival, input.arrival)
         evict()
@@ -146,14 +133,14 @@ public final class DedupEngine {
         let passages = passageEvidence.passages
 
         if let (original, eventID) = exactDuplicate(of: profile.bodyKey, olderBodyKey: olderBodyKey) {
-            let event = join(eventID, input, vectors: nil, centrality: nil)
+            let event = join(eventID, input, vectors: nil, centrality: nil, storedEvent: storedEvent)
             remember(input, eventID: eventID, indexed: false)
             return DedupDecision(
                 articleID: input.articleID, kind: .exactDuplicate, eventID: eventID, duplicateOf: original,
                 evidence: Evidence(jaccard: 1, containment: 1, sharedPassages: passages), event: event)
         }
         if let copy = nearDuplicate(of: profile, matches) {
-            let event = join(copy.eventID, input, vectors: nil, centrality: nil)
+            let event = join(copy.eventID, input, vectors: nil, centrality: nil, storedEvent: storedEvent)
             remember(input, eventID: copy.eventID, indexed: false)
             return DedupDecision(
                 articleID: input.articleID, kind: .nearDuplicate, eventID: copy.eventID, nearDuplicateOf: copy.articleID,
@@ -180,12 +167,12 @@ public final class DedupEngine {
             var eventID = best.id
             var merged: [Int64] = []
             // The source is new to the merged event only if none of the events taken in had it.
-            let sourceKey = input.source.lowercased()
             var sourceKnown = false
             for other in joinable where other != best.id {
                 guard let otherEvent = events[other] else { continue }
-                let hadSource = otherEvent.sourceKeys.contains(sourceKey)
+                let sources = otherEvent.sourceKeys  // as they were before the merge
                 guard let survivor = mergeIfSame(eventID, other) else { continue }
+                let hadSource = sources.contains(input.source.lowercased())
                 merged.append(survivor == eventID ? other : eventID)
                 eventID = survivor
                 sourceKnown = sourceKnown || hadSource
@@ -222,9 +209,7 @@ public final class DedupEngine {
 
     /// The event an event id stands for now: itself, or the event it was merged into.
     public func currentEventID(_ id: Int64) -> Int64 {
-        var id = id
-        while let next = mergedInto[id] { id = next }
-        return id
+        mergedInto.current(id)
     }
 
     /// The current summary of an event held in memory.
@@ -441,7 +426,7 @@ public final class DedupEngine {
         deadEventPostings += gone.postings
         events[gone.id] = nil
         openEvents.set(gone.id, false)
-        mergedInto[gone.id] = keep.id
+        mergedInto.note(gone.id, into: keep.id)
         touchCounter += 1
         keep.touched = touchCounter
         eventOrder.append((keep.id, touchCounter))
@@ -462,7 +447,13 @@ public final class DedupEngine {
     }
 
     /// Adds the article to the event (creating it in memory if needed) and returns its summary.
-    private func join(_ id: Int64, _ input: Input, vectors: FeatureVectors?, centrality: Double?) -> EventSummary {
+    ///
+    /// - Parameter storedEvent: the store's view of an event memory no longer holds (copies of an
+    ///   article whose event has closed join it).
+    private func join(
+        _ id: Int64, _ input: Input, vectors: FeatureVectors?, centrality: Double?,
+        storedEvent: (Int64) -> (summary: EventSummary, sources: [String])? = { _ in nil }
+    ) -> EventSummary {
         let event: EventState
         if let existing = events[id] {
             event = existing
@@ -470,7 +461,7 @@ public final class DedupEngine {
             event = EventState(id: id, firstSeen: input.arrival)
             events[id] = event
             openEvents.set(id, true)
-            if let stored = storedEvent?(id) {
+            if let stored = storedEvent(id) {
                 restore(stored.summary, sources: stored.sources)
                 event.titleCentrality = 1  // a late copy does not retitle the story
             }
@@ -615,7 +606,7 @@ public final class DedupEngine {
         if recentStart > 4096 && recentStart * 5 > recent.count {
             if !mergedInto.isEmpty {
                 for index in recentStart..<recent.count {
-                    if let article = recent[index], mergedInto[article.eventID] != nil {
+                    if let article = recent[index], mergedInto.wasMerged(article.eventID) {
                         recent[index]!.eventID = currentEventID(article.eventID)
                     }
                 }
@@ -920,4 +911,3 @@ extension DedupEngine {
         nextEventID = max(nextEventID, id + 1)
     }
 }
-

@@ -66,15 +66,9 @@ public enum DedupEvaluation {
             dated.append(profile.published != nil)
         }
         // An event merged into another later counts as that one: scored as things stand at the end.
-        var mergedInto: [Int64: Int64] = [:]
-        for decision in decisions.compactMap({ $0 }) {
-            for gone in decision.mergedEvents { mergedInto[gone] = decision.eventID }
-        }
-        predicted = predicted.map { id in
-            var id = id
-            while let next = mergedInto[id] { id = next }
-            return id
-        }
+        var merges = MergedEvents()
+        for decision in decisions.compactMap({ $0 }) { merges.note(decision) }
+        predicted = predicted.map(merges.current)
         return ClusteringResult(
             documents: documents.count, goldEvents: Set(gold).count, predictedEvents: Set(predicted).count,
             score: BCubed(predicted: predicted, gold: gold), seconds: Date().timeIntervalSince(start),
