@@ -69,6 +69,7 @@ struct DedupBenchmark: ParsableCommand {
         if let last {
             print(String(format: "  parse and analyse %.0f µs/article (2 cores, in the background), decide and commit %.0f µs/article", last.evaluateSeconds / Double(corpus.count) * 1e6, last.commitSeconds / Double(corpus.count) * 1e6))
             print("  decisions: \(last.kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")); \(last.events) events for \(Set(corpus.map(\.event)).count) generated")
+            print(String(format: "  events against the generator's: B-cubed F1 %.3f (P %.3f R %.3f)", last.clustering.f1, last.clustering.precision, last.clustering.recall))
         }
         if !skipStage {
             let stage = Self.nearDuplicateStage(corpus)
@@ -83,6 +84,8 @@ struct DedupBenchmark: ParsableCommand {
         var commitSeconds: Double
         var kinds: [String: Int]
         var events: Int
+        /// Each article's event (as it stands at the end) against the generator's event.
+        var clustering: BCubed
     }
 
     /// Parse and analyse each chunk on all cores, then decide and commit it, as `analyze` does.
@@ -97,6 +100,10 @@ struct DedupBenchmark: ParsableCommand {
         var kinds: [String: Int] = [:]
         var events = Set<Int64>()
         var merged = Set<Int64>()
+        var merges = MergedEvents()
+        // Each item's event, in corpus order (a file the store already had takes its article's).
+        var itemEvents: [Int64] = []
+        var articleEvents: [Int64: Int64] = [:]
         let started = Date()
         let chunks = stride(from: 0, to: corpus.count, by: 256).map { Array(corpus[$0..<min(corpus.count, $0 + 256)]) }
         try ArticleIntake.pipeline(chunks) { chunk in
@@ -114,13 +121,26 @@ struct DedupBenchmark: ParsableCommand {
                 events.insert(decision.eventID)
                 if !decision.mergedEvents.isEmpty { kinds["merging", default: 0] += 1 }
                 merged.formUnion(decision.mergedEvents)
+                merges.note(decision)
+                articleEvents[decision.articleID] = decision.eventID
             }
-            for result in recorded.results { if case .exactDuplicate = result { kinds["same-bytes", default: 0] += 1 } }
+            for result in recorded.results {
+                switch result {
+                case .stored(_, let articleID): itemEvents.append(articleEvents[articleID] ?? -1)
+                case .exactDuplicate(_, let articleID, _):
+                    kinds["same-bytes", default: 0] += 1
+                    itemEvents.append(articleEvents[articleID] ?? -1)
+                case .failed, .alreadyRecorded: itemEvents.append(-Int64(itemEvents.count) - 2)
+                }
+            }
         }
         let seconds = Date().timeIntervalSince(started)
         let evaluateSeconds = evaluateTime.total
         try store.close()
-        return Run(seconds: seconds, evaluateSeconds: evaluateSeconds, commitSeconds: commitSeconds, kinds: kinds, events: events.subtracting(merged).count)
+        let clustering = BCubed(predicted: itemEvents.map(merges.current), gold: corpus.map(\.event))
+        return Run(
+            seconds: seconds, evaluateSeconds: evaluateSeconds, commitSeconds: commitSeconds, kinds: kinds,
+            events: events.subtracting(merged).count, clustering: clustering)
     }
 
     /// Articles through `analyze`'s pipeline, 256 at a time: parsed and analysed on all cores

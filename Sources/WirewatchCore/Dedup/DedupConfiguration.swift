@@ -26,13 +26,15 @@ public struct DedupConfiguration: Sendable, Equatable {
     /// score about 0.5 against two more of it, two of a story that merely shares the topic (0.2)
     /// about 0.33. The older event takes the other's articles. 1 turns merging off.
     public var eventMergeSimilarity: Double = 0.5
-    /// Weights of the feature spaces: content words, names, numbers. Names (people, places,
-    /// organisations) tell events of one kind apart as much as all other words together; numbers
-    /// (tolls, scores, amounts) are fewer and noisier, and count fully only where both sides have
-    /// at least three.
-    public var contentWeight: Double = 0.4
-    public var namesWeight: Double = 0.4
-    public var numbersWeight: Double = 0.2
+    /// Weights of the feature spaces: content words, names, numbers. Two events of one kind share
+    /// their words and often their main actor (the same boxer's two title fights, the same
+    /// company's two patches); what differs are the facts: the toll, the score, the amount, the
+    /// date. Numbers therefore weigh most where both sides have enough of them: they count from
+    /// three on each side and fully from five (one or two are often incidental, a year or an age),
+    /// and their weight goes to words and names where they do not count.
+    public var contentWeight: Double = 0.3
+    public var namesWeight: Double = 0.3
+    public var numbersWeight: Double = 0.4
     /// At most this many articles and events are kept in memory; the oldest go first. An
     /// article in memory takes about 1.5 KB, an open event about 4 KB.
     public var maximumRecentArticles: Int = 150_000

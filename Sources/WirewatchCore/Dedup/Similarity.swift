@@ -72,8 +72,8 @@ public struct SimilarityScores: Sendable, Equatable {
         var total = 0.0
         var weights = 0.0
         // Numbers that do not agree say little while they are few (a year in passing, an age): they
-        // count from two on each side and fully from four.
-        let numbersWeight = configuration.numbersWeight * min(1, max(0, Double(numbersEvidence - 1) / 3))
+        // count from three on each side and fully from five.
+        let numbersWeight = configuration.numbersWeight * min(1, max(0, Double(numbersEvidence - 2) / 3))
         if let content {
             total += configuration.contentWeight * content
             weights += configuration.contentWeight
