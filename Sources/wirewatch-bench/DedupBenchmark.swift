@@ -101,7 +101,8 @@ struct DedupBenchmark: ParsableCommand {
         var events = Set<Int64>()
         var merged = Set<Int64>()
         var merges = MergedEvents()
-        // Each item's event, in corpus order (a file the store already had takes its article's).
+        // Each item's event, in corpus order (a file the store already had takes its article's; one
+        // without an event is a cluster of its own).
         var itemEvents: [Int64] = []
         var articleEvents: [Int64: Int64] = [:]
         let started = Date()
@@ -126,10 +127,10 @@ struct DedupBenchmark: ParsableCommand {
             }
             for result in recorded.results {
                 switch result {
-                case .stored(_, let articleID): itemEvents.append(articleEvents[articleID] ?? -1)
+                case .stored(_, let articleID): itemEvents.append(articleEvents[articleID] ?? -Int64(itemEvents.count) - 2)
                 case .exactDuplicate(_, let articleID, _):
                     kinds["same-bytes", default: 0] += 1
-                    itemEvents.append(articleEvents[articleID] ?? -1)
+                    itemEvents.append(articleEvents[articleID] ?? -Int64(itemEvents.count) - 2)
                 case .failed, .alreadyRecorded: itemEvents.append(-Int64(itemEvents.count) - 2)
                 }
             }

@@ -105,12 +105,34 @@ struct EventClusteringTests {
 
     @Test func aFewIncidentalNumbersCountLessThanMany() {
         let configuration = DedupConfiguration()
-        let one = SimilarityScores.combine(
-            content: 0.4, names: 0.4, numbers: 0, numbersEvidence: 1, timeDistance: nil, configuration: configuration)
-        let many = SimilarityScores.combine(
-            content: 0.4, names: 0.4, numbers: 0, numbersEvidence: 5, timeDistance: nil, configuration: configuration)
-        #expect(one.combined > many.combined)
-        #expect(many.combined < 0.4)
+        func combined(numbersOnEachSide evidence: Int) -> Double {
+            SimilarityScores.combine(
+                content: 0.4, names: 0.4, numbers: 0, numbersEvidence: evidence, timeDistance: nil,
+                configuration: configuration
+            ).combined
+        }
+        // Two numbers on a side do not count: words and names alone decide.
+        #expect(abs(combined(numbersOnEachSide: 1) - 0.4) < 1e-9)
+        #expect(abs(combined(numbersOnEachSide: 2) - 0.4) < 1e-9)
+        // From three they count, a third of their weight; fully from five.
+        let third = configuration.numbersWeight / 3
+        let wordsAndNames = configuration.contentWeight + configuration.namesWeight
+        #expect(abs(combined(numbersOnEachSide: 3) - 0.4 * wordsAndNames / (wordsAndNames + third)) < 1e-9)
+        let full = 0.4 * wordsAndNames / (wordsAndNames + configuration.numbersWeight)
+        #expect(abs(combined(numbersOnEachSide: 5) - full) < 1e-9)
+        #expect(abs(combined(numbersOnEachSide: 12) - full) < 1e-9)
+    }
+
+    @Test func numbersWeighMostByDefault() {
+        // Two events of one kind share words and actors; their figures tell them apart.
+        let configuration = DedupConfiguration()
+        #expect(configuration.numbersWeight > configuration.contentWeight)
+        #expect(configuration.numbersWeight > configuration.namesWeight)
+        let agreeing = SimilarityScores.combine(
+            content: 0.2, names: 0.2, numbers: 0.8, numbersEvidence: 6, timeDistance: nil, configuration: configuration)
+        let disagreeing = SimilarityScores.combine(
+            content: 0.5, names: 0.5, numbers: 0, numbersEvidence: 6, timeDistance: nil, configuration: configuration)
+        #expect(agreeing.combined > disagreeing.combined)
     }
 
     @Test func articlesBeyondTheHorizonLeaveMemory() throws {
