@@ -11,17 +11,17 @@ struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Parse files and folders and decide duplicates and events, as the daemon would, without it.",
         discussion: """
-            Files are taken in file-name order (folders recursively; hidden and temporary names skipped),
-            or by published date with --by-date (undated files last). Each file goes through the same
-            parser, analyzer, dedup engine and store as in the daemon. Without --state the store is a
+            Files are taken in file-name order (folders recursively; hidden and temporary names skipped), \
+            or by published date with --by-date (undated files last). Each file goes through the same \
+            parser, analyzer, dedup engine and store as in the daemon. Without --state the store is a \
             temporary file, deleted at the end; with --state it is kept, and a later run continues from it.
 
-            --json prints exactly one JSON object per input file, one per line, and nothing else:
-            {"path", "id", "title", "source", "published", "language", "event", "duplicate_of",
-            "near_duplicate_of", "error"}; duplicate_of and near_duplicate_of hold the path of the
+            --json prints exactly one JSON object per input file, one per line, and nothing else: \
+            {"path", "id", "title", "source", "published", "language", "event", "duplicate_of", \
+            "near_duplicate_of", "error"}; duplicate_of and near_duplicate_of hold the path of the \
             earlier article, or null; error is null unless the file could not be taken in.
 
-            Lines are printed once every file is decided: a later article can show two events to be
+            Lines are printed once every file is decided: a later article can show two events to be \
             one, and each line gives the event as it stands at the end.
             """)
 

@@ -10,9 +10,9 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explain why two articles are or are not copies, or reports of the same event.",
         discussion: """
-            A and B are article ids (from a database) or files. With a database (--database, or the
-            daemon's /var/lib/wirewatch/wirewatch.sqlite when it exists), a file whose bytes are stored is
-            that article, term weights come from everything stored, and the engine's own decisions are shown.
+            A and B are article ids (from a database) or files. With a database (--database, or the \
+            daemon's /var/lib/wirewatch/wirewatch.sqlite when it exists), a file whose bytes are stored is \
+            that article, term weights come from everything stored, and the engine's own decisions are shown. \
             Without one, both files are parsed here and weighed against each other only.
             """)
 

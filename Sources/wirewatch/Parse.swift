@@ -8,8 +8,8 @@ struct Parse: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what Wirewatch extracts from files: title, source, date, language, body, sections.",
         discussion: """
-            Works offline, without the daemon. --json prints exactly one JSON object per file, one per line:
-            {"path", "format", "encoding", "title", "source", "published", "author", "language", "url",
+            Works offline, without the daemon. --json prints exactly one JSON object per file, one per line: \
+            {"path", "format", "encoding", "title", "source", "published", "author", "language", "url", \
             "lead", "body", "sections": [{"heading", "text", "lead"}], "rules", "error"}.
             """)
 

@@ -9,10 +9,10 @@ struct Wirewatch: ParsableCommand {
         commandName: "wirewatch",
         abstract: "Query and steer Wirewatch.",
         discussion: """
-            Commands that talk to the daemon use its control socket: --socket, else $WIREWATCH_SOCKET,
+            Commands that talk to the daemon use its control socket: --socket, else $WIREWATCH_SOCKET, \
             else /run/wirewatch/control.sock.
 
-            Exit status: 0 success, 1 failure (or not found), 2 invalid arguments, 4 permission denied,
+            Exit status: 0 success, 1 failure (or not found), 2 invalid arguments, 4 permission denied, \
             7 daemon not running.
             """,
         version: WirewatchInterface.version,

@@ -11,8 +11,8 @@ struct Wirewatchd: AsyncParsableCommand {
         commandName: "wirewatchd",
         abstract: "The Wirewatch daemon: watches an inbox folder and stores every article dropped into it.",
         discussion: """
-            Without --config, /etc/wirewatch/wirewatch.toml is read when it exists; otherwise the
-            built-in defaults apply. --base puts the whole layout (inbox, processing, archive,
+            Without --config, /etc/wirewatch/wirewatch.toml is read when it exists; otherwise the \
+            built-in defaults apply. --base puts the whole layout (inbox, processing, archive, \
             failed, database, socket) under one folder, as `make run` does with ./var.
             """)
 

@@ -96,6 +96,23 @@ struct ControlIntegrationTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test(arguments: [
+        (DaemonHarness.cliPath, ["--help"]), (DaemonHarness.cliPath, ["analyze", "--help"]),
+        (DaemonHarness.cliPath, ["explain", "--help"]), (DaemonHarness.cliPath, ["parse", "--help"]),
+        (DaemonHarness.daemonPath, ["--help"]),
+    ])
+    func helpTextsAreParagraphsReflowedToTheTerminal(tool: String, arguments: [String]) throws {
+        let help = try runTool(tool, arguments)
+        #expect(help.status == 0)
+        // The text before USAGE, as printed 80 columns wide: a line that the next line continues
+        // is filled, not a fragment left by a line break in the source.
+        let text = help.stdout.components(separatedBy: "USAGE:")[0]
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (line, next) in zip(lines, lines.dropFirst()) where !line.isEmpty && !next.isEmpty {
+            #expect(line.count >= 50, "a fragment in \(arguments): \(line)")
+        }
+    }
+
     @Test func unknownIdsAndBadParametersGetTypedErrorsAndTheirExitCodes() throws {
         let daemon = try Self.startWithSeeds()
         defer { daemon.remove() }
