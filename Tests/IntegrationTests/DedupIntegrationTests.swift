@@ -165,6 +165,15 @@ struct DedupIntegrationTests {
         #expect(object["a"]?["id"]?.intValue == 3)
         #expect(object["near_duplicate"] == false)
         #expect((object["combined"].flatMap { if case .number(let value) = $0 { value } else { nil } } ?? 0) > 0.2)
+        // Two reports with two numbers each: their numbers disagree but do not count, and explain says so.
+        let flood = [
+            ("a.txt", "Flood in Passau\n\nThe Danube rose to 12 metres in Passau on Tuesday; 340 people left their homes, Mayor Dupper said.\n"),
+            ("b.txt", "Passau floods\n\nIn Passau the Danube reached 11 metres on Tuesday and 500 residents were evacuated, Mayor Dupper said.\n"),
+        ]
+        for (name, text) in flood { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+        let few = try runTool(DaemonHarness.cliPath, ["explain", "--database", state, folder + "/a.txt", folder + "/b.txt"])
+        #expect(few.status == 0)
+        #expect(few.stdout.contains("numbers    0.000 (not counted: fewer than three numbers on a side)"))
         let missing = try runTool(DaemonHarness.cliPath, ["explain", "--database", state, "3", "999"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no article 999"))

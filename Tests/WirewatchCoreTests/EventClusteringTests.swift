@@ -121,6 +121,17 @@ struct EventClusteringTests {
         let full = 0.4 * wordsAndNames / (wordsAndNames + configuration.numbersWeight)
         #expect(abs(combined(numbersOnEachSide: 5) - full) < 1e-9)
         #expect(abs(combined(numbersOnEachSide: 12) - full) < 1e-9)
+        // The scores say how much of the numbers' weight counted (explain shows it).
+        func share(_ evidence: Int, numbers: Double? = 0) -> Double {
+            SimilarityScores.combine(
+                content: 0.4, names: 0.4, numbers: numbers, numbersEvidence: evidence, timeDistance: nil,
+                configuration: configuration
+            ).numbersShare
+        }
+        #expect(share(2) == 0)
+        #expect(abs(share(3) - 1.0 / 3) < 1e-9)
+        #expect(share(5) == 1)
+        #expect(share(5, numbers: nil) == 0)
     }
 
     @Test func numbersWeighMostByDefault() {

@@ -47,6 +47,9 @@ public struct SimilarityScores: Sendable, Equatable {
     public var names: Double
     /// Nil when either side has no numbers (absent evidence is not counted against).
     public var numbers: Double?
+    /// How much of the numbers' weight counted, 0 to 1: nothing while a side has fewer than
+    /// three numbers, all of it from five.
+    public var numbersShare: Double
     /// Seconds between the publication dates; nil when either is unknown.
     public var timeDistance: Double?
     /// 1 within the window, 0 beyond it.
@@ -54,10 +57,14 @@ public struct SimilarityScores: Sendable, Equatable {
     /// The weighted mean of the spaces both sides have, times the time factor.
     public var combined: Double
 
-    public init(content: Double, names: Double, numbers: Double?, timeDistance: Double?, timeFactor: Double, combined: Double) {
+    public init(
+        content: Double, names: Double, numbers: Double?, numbersShare: Double = 1, timeDistance: Double?, timeFactor: Double,
+        combined: Double
+    ) {
         self.content = content
         self.names = names
         self.numbers = numbers
+        self.numbersShare = numbersShare
         self.timeDistance = timeDistance
         self.timeFactor = timeFactor
         self.combined = combined
@@ -73,7 +80,8 @@ public struct SimilarityScores: Sendable, Equatable {
         var weights = 0.0
         // Numbers that do not agree say little while they are few (a year in passing, an age): they
         // count from three on each side and fully from five.
-        let numbersWeight = configuration.numbersWeight * min(1, max(0, Double(numbersEvidence - 2) / 3))
+        let numbersShare = min(1, max(0, Double(numbersEvidence - 2) / 3))
+        let numbersWeight = configuration.numbersWeight * numbersShare
         if let content {
             total += configuration.contentWeight * content
             weights += configuration.contentWeight
@@ -89,7 +97,8 @@ public struct SimilarityScores: Sendable, Equatable {
         let timeFactor = timeDistance.map { configuration.timeFactor(distance: $0) } ?? 1
         let combined = weights > 0 ? total / weights * timeFactor : 0
         return SimilarityScores(
-            content: content ?? 0, names: names ?? 0, numbers: numbers, timeDistance: timeDistance,
+            content: content ?? 0, names: names ?? 0, numbers: numbers, numbersShare: numbers == nil ? 0 : numbersShare,
+            timeDistance: timeDistance,
             timeFactor: timeFactor, combined: combined)
     }
 

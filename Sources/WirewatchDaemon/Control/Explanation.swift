@@ -69,6 +69,15 @@ public struct Explanation {
             ? "similar enough to be one event" : "not similar enough to be one event"
     }
 
+    /// How much the numbers counted, when not fully.
+    static func numbersNote(_ share: Double) -> String {
+        switch share {
+        case ..<0.01: " (not counted: fewer than three numbers on a side)"
+        case ..<0.99: String(format: " (counted at %.0f%%: fewer than five numbers on a side)", share * 100)
+        default: ""
+        }
+    }
+
     static func human(
         _ a: Resolved, _ b: Resolved, _ comparison: ArticleComparison, _ decisions: [StoredDecision?],
         statistics: TermStatistics, configuration: DedupConfiguration
@@ -91,7 +100,7 @@ public struct Explanation {
         )
         lines.append("  content    \(number(scores.content))")
         lines.append("  names      \(number(scores.names))")
-        lines.append("  numbers    \(scores.numbers.map(number) ?? "— (not in both)")")
+        lines.append("  numbers    \(scores.numbers.map { number($0) + numbersNote(scores.numbersShare) } ?? "— (not in both)")")
         if let distance = scores.timeDistance {
             lines.append("  time       \(String(format: "%.0f", distance / 3600)) h between the dates (factor \(number(scores.timeFactor)))")
         } else {
