@@ -138,6 +138,8 @@ public enum WirewatchInterface {
           content: float,
           names: float,
           numbers: ?float,
+          # How much of the numbers' weight counted (0 to 1): none below three numbers on a side, all from five.
+          numbers_share: ?float,
           time_distance_hours: ?float,
           event_threshold: float,
           shared_terms: []string,

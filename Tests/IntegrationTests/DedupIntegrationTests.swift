@@ -174,6 +174,10 @@ struct DedupIntegrationTests {
         let few = try runTool(DaemonHarness.cliPath, ["explain", "--database", state, folder + "/a.txt", folder + "/b.txt"])
         #expect(few.status == 0)
         #expect(few.stdout.contains("numbers    0.000 (not counted: fewer than three numbers on a side)"))
+        let fewJSON = try JSONValue.decode(
+            Array(try runTool(DaemonHarness.cliPath, ["explain", "--json", "--database", state, folder + "/a.txt", folder + "/b.txt"]).stdout.utf8))
+        #expect(fewJSON["numbers_share"] == .number(0))
+        #expect(object["numbers_share"] == .null)  // the seeds 002 and 004 do not both have numbers
         let missing = try runTool(DaemonHarness.cliPath, ["explain", "--database", state, "3", "999"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no article 999"))

@@ -150,6 +150,7 @@ public struct Explanation {
             "similarity": .number(scores.reported), "combined": .number(scores.combined),
             "content": .number(scores.content), "names": .number(scores.names),
             "numbers": scores.numbers.map(JSONValue.number) ?? .null,
+            "numbers_share": scores.numbers == nil ? .null : .number(scores.numbersShare),
             "time_distance_hours": scores.timeDistance.map { .number($0 / 3600) } ?? .null,
             "event_threshold": .number(configuration.eventSimilarity),
             "shared_terms": .array(comparison.sharedTerms.map(JSONValue.string)),
