@@ -89,6 +89,14 @@ extension Store {
         ).execute(arguments: [gone, survivor, articleID, time])
     }
 
+    /// Decides an article with the engine, which finds in `db` what its memory no longer holds: an
+    /// older article with the same body, an event that has closed.
+    static func decide(_ input: DedupEngine.Input, with engine: DedupEngine, in db: Database) -> DedupDecision {
+        engine.add(
+            input, olderBodyKey: { key in try? articleWithBodyKey(key, in: db) },
+            storedEvent: { id in try? storedEvent(id, in: db) })
+    }
+
     /// An event as stored, with its sources (for the engine, when memory no longer holds it).
     static func storedEvent(_ id: Int64, in db: Database) throws -> (summary: EventSummary, sources: [String])? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM event WHERE id = ?"), arguments: [id]) else {
@@ -259,9 +267,7 @@ extension Store {
                 pending = []
                 try pool.write { db in
                     for (stored, profile) in batch {
-                        let decision = engine.add(
-                            stored.input(profile), olderBodyKey: { key in try? Self.articleWithBodyKey(key, in: db) },
-                            storedEvent: { id in try? Self.storedEvent(id, in: db) })
+                        let decision = Self.decide(stored.input(profile), with: engine, in: db)
                         try Self.write(decision, bodyKey: profile.bodyKey, sourceKey: stored.sourceKey, in: db)
                     }
                 }

@@ -363,13 +363,12 @@ public final class Store: Sendable {
                 let article = file.article
                 var decision: DedupDecision?
                 if let engine, let profile = file.profile, let article {
-                    decision = engine.add(
+                    decision = Self.decide(
                         DedupEngine.Input(
                             articleID: articleID, profile: profile, arrival: file.arrivedAt,
                             source: file.sourceKey ?? file.originalName, title: article.title,
                             segments: ArticleAnalyzer.segments(of: article)),
-                        olderBodyKey: { key in try? Self.articleWithBodyKey(key, in: db) },
-                        storedEvent: { id in try? Self.storedEvent(id, in: db) })
+                        with: engine, in: db)
                 }
                 // A parsed article is kept as parsed; its file stays in the archive. Raw text is kept
                 // only for what could not be parsed into one.

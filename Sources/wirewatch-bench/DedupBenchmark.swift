@@ -99,7 +99,6 @@ struct DedupBenchmark: ParsableCommand {
         var commitSeconds = 0.0
         var kinds: [String: Int] = [:]
         var events = Set<Int64>()
-        var merged = Set<Int64>()
         var merges = MergedEvents()
         // Each item's event, in corpus order (a file the store already had takes its article's; one
         // without an event is a cluster of its own).
@@ -121,18 +120,19 @@ struct DedupBenchmark: ParsableCommand {
                 kinds[decision.kind.rawValue, default: 0] += 1
                 events.insert(decision.eventID)
                 if !decision.mergedEvents.isEmpty { kinds["merging", default: 0] += 1 }
-                merged.formUnion(decision.mergedEvents)
                 merges.note(decision)
                 articleEvents[decision.articleID] = decision.eventID
             }
             for result in recorded.results {
+                var articleID: Int64?
                 switch result {
-                case .stored(_, let articleID): itemEvents.append(articleEvents[articleID] ?? -Int64(itemEvents.count) - 2)
-                case .exactDuplicate(_, let articleID, _):
+                case .stored(_, let id): articleID = id
+                case .exactDuplicate(_, let id, _):
                     kinds["same-bytes", default: 0] += 1
-                    itemEvents.append(articleEvents[articleID] ?? -Int64(itemEvents.count) - 2)
-                case .failed, .alreadyRecorded: itemEvents.append(-Int64(itemEvents.count) - 2)
+                    articleID = id
+                case .failed, .alreadyRecorded: break
                 }
+                itemEvents.append(articleID.flatMap { articleEvents[$0] } ?? -Int64(itemEvents.count) - 2)
             }
         }
         let seconds = Date().timeIntervalSince(started)
@@ -141,7 +141,7 @@ struct DedupBenchmark: ParsableCommand {
         let clustering = BCubed(predicted: itemEvents.map(merges.current), gold: corpus.map(\.event))
         return Run(
             seconds: seconds, evaluateSeconds: evaluateSeconds, commitSeconds: commitSeconds, kinds: kinds,
-            events: events.subtracting(merged).count, clustering: clustering)
+            events: events.filter { !merges.wasMerged($0) }.count, clustering: clustering)
     }
 
     /// Articles through `analyze`'s pipeline, 256 at a time: parsed and analysed on all cores

@@ -101,25 +101,25 @@ struct DedupQuality: ParsableCommand {
         thresholds += sweep.split(separator: ",").compactMap { Double($0) }
         let merges = [defaults.eventMergeSimilarity] + mergeSweep.split(separator: ",").compactMap { Double($0) }
         for threshold in thresholds {
-          for merge in merges {
-            var configuration = defaults
-            configuration.eventSimilarity = threshold
-            configuration.eventMergeSimilarity = merge
-            var f1s: [Double] = []
-            for seed in seedList {
-                let result = try DedupEvaluation.ecbPlus(path: ecb, seed: seed, configuration: configuration)
-                f1s.append(result.score.f1)
-                if details && seed == seedList.first { Self.printDetails(result) }
-                if let trace, seed == seedList.first, threshold == thresholds.first { try Self.writeTrace(result, to: trace) }
+            for merge in merges {
+                var configuration = defaults
+                configuration.eventSimilarity = threshold
+                configuration.eventMergeSimilarity = merge
+                var f1s: [Double] = []
+                for seed in seedList {
+                    let result = try DedupEvaluation.ecbPlus(path: ecb, seed: seed, configuration: configuration)
+                    f1s.append(result.score.f1)
+                    if details && seed == seedList.first { Self.printDetails(result) }
+                    if let trace, seed == seedList.first, threshold == thresholds.first, merge == merges.first { try Self.writeTrace(result, to: trace) }
+                    print(String(
+                        format: "ECB+ threshold %.3f merge %.2f seed %llu: B-cubed F1 %.3f (P %.3f R %.3f), %d events for %d gold, %d docs in %.2f s",
+                        threshold, merge, seed, result.score.f1, result.score.precision, result.score.recall, result.predictedEvents,
+                        result.goldEvents, result.documents, result.seconds))
+                }
                 print(String(
-                    format: "ECB+ threshold %.3f merge %.2f seed %llu: B-cubed F1 %.3f (P %.3f R %.3f), %d events for %d gold, %d docs in %.2f s",
-                    threshold, merge, seed, result.score.f1, result.score.precision, result.score.recall, result.predictedEvents,
-                    result.goldEvents, result.documents, result.seconds))
+                    format: "ECB+ threshold %.3f merge %.2f: mean F1 %.3f over %d orders", threshold, merge,
+                    f1s.reduce(0, +) / Double(f1s.count), f1s.count))
             }
-            print(String(
-                format: "ECB+ threshold %.3f merge %.2f: mean F1 %.3f over %d orders", threshold, merge,
-                f1s.reduce(0, +) / Double(f1s.count), f1s.count))
-          }
         }
         let similarity = try DedupEvaluation.semEval(path: semeval, configuration: defaults, languagePairs: ["de-de", "en-en", "de-en"])
         for key in similarity.correlations.keys.sorted() {
