@@ -90,11 +90,12 @@ extension Store {
     }
 
     /// Decides an article with the engine, which finds in `db` what its memory no longer holds: an
-    /// older article with the same body, an event that has closed.
-    static func decide(_ input: DedupEngine.Input, with engine: DedupEngine, in db: Database) -> DedupDecision {
-        engine.add(
-            input, olderBodyKey: { key in try? articleWithBodyKey(key, in: db) },
-            storedEvent: { id in try? storedEvent(id, in: db) })
+    /// older article with the same body, an event that has closed. A read that fails fails the
+    /// decision (and so the commit), rather than passing for "not stored".
+    static func decide(_ input: DedupEngine.Input, with engine: DedupEngine, in db: Database) throws -> DedupDecision {
+        try engine.add(
+            input, olderBodyKey: { key in try articleWithBodyKey(key, in: db) },
+            storedEvent: { id in try storedEvent(id, in: db) })
     }
 
     /// An event as stored, with its sources (for the engine, when memory no longer holds it).
@@ -267,7 +268,7 @@ extension Store {
                 pending = []
                 try pool.write { db in
                     for (stored, profile) in batch {
-                        let decision = Self.decide(stored.input(profile), with: engine, in: db)
+                        let decision = try Self.decide(stored.input(profile), with: engine, in: db)
                         try Self.write(decision, bodyKey: profile.bodyKey, sourceKey: stored.sourceKey, in: db)
                     }
                 }

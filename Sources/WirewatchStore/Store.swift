@@ -363,7 +363,7 @@ public final class Store: Sendable {
                 let article = file.article
                 var decision: DedupDecision?
                 if let engine, let profile = file.profile, let article {
-                    decision = Self.decide(
+                    decision = try Self.decide(
                         DedupEngine.Input(
                             articleID: articleID, profile: profile, arrival: file.arrivedAt,
                             source: file.sourceKey ?? file.originalName, title: article.title,

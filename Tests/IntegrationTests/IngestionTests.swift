@@ -99,7 +99,7 @@ struct IngestionTests {
         let daemon = try DaemonHarness()
         defer { daemon.remove() }
         let hold = daemon.base + ".hold"
-        FileManager.default.createFile(atPath: hold, contents: nil)
+        try #require(FileManager.default.createFile(atPath: hold, contents: nil))
         defer { try? FileManager.default.removeItem(atPath: hold) }
         daemon.environment["WIREWATCH_TEST_HOLD_WATCHER"] = hold
         try daemon.start()

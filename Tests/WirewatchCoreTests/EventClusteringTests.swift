@@ -166,9 +166,52 @@ struct EventClusteringTests {
             DedupEngine.Input(
                 articleID: 99, profile: analyzer.profile(seeds[0]), arrival: 50_000, source: "late", title: nil,
                 segments: ArticleAnalyzer.segments(of: seeds[0])),
-            olderBodyKey: { key in key == analyzer.profile(seeds[0]).bodyKey ? (1, 1) : nil })
+            olderBodyKey: { key in key == analyzer.profile(seeds[0]).bodyKey ? (1, 1) : nil }, storedEvent: { _ in nil })
         #expect(copy.kind == .exactDuplicate)
         #expect(copy.duplicateOf == 1)
+    }
+
+    struct UnreadableStore: Error {}
+
+    @Test func aLookUpThatFailsFailsTheDecisionAndLeavesTheEngineAsItWas() throws {
+        var configuration = DedupConfiguration()
+        configuration.window = 3600
+        configuration.nearDuplicateHorizon = 3600
+        let engine = DedupEngine(configuration: configuration)
+        let analyzer = ArticleAnalyzer()
+        let seeds = try Self.seeds()
+        for (index, article) in seeds.enumerated() {
+            _ = engine.add(
+                DedupEngine.Input(
+                    articleID: Int64(index + 1), profile: analyzer.profile(article), arrival: Double(index) * 7200,
+                    source: "s\(index)", title: article.title, segments: ArticleAnalyzer.segments(of: article)))
+        }
+        // Another story arrives first, so memory has already let the seeds go when the copy comes.
+        let crane = try Self.craneStory()[0]
+        _ = engine.add(
+            DedupEngine.Input(
+                articleID: 98, profile: analyzer.profile(crane), arrival: 50_000, source: "other", title: crane.title,
+                segments: ArticleAnalyzer.segments(of: crane)))
+        let late = DedupEngine.Input(
+            articleID: 99, profile: analyzer.profile(seeds[0]), arrival: 50_000, source: "late", title: nil,
+            segments: ArticleAnalyzer.segments(of: seeds[0]))
+        let before = (engine.recentArticleCount, engine.openEventCount)
+        #expect(before == (1, 1))
+        // The store cannot say whether it holds the body: no decision, rather than "not a copy".
+        #expect(throws: UnreadableStore.self) {
+            try engine.add(late, olderBodyKey: { _ in throw UnreadableStore() }, storedEvent: { _ in nil })
+        }
+        // It holds the body, but not the closed event's record.
+        #expect(throws: UnreadableStore.self) {
+            try engine.add(late, olderBodyKey: { _ in (1, 1) }, storedEvent: { _ in throw UnreadableStore() })
+        }
+        #expect(engine.recentArticleCount == before.0)
+        #expect(engine.openEventCount == before.1)
+        // Once the store answers, the same article is decided as if nothing had happened.
+        let copy = engine.add(late, olderBodyKey: { _ in (1, 1) }, storedEvent: { _ in nil })
+        #expect(copy.kind == .exactDuplicate)
+        #expect(copy.duplicateOf == 1)
+        #expect(copy.eventID == 1)
     }
 
     /// Two reports of one accident (the collapse, the rescue), too unlike to be joined at a strict

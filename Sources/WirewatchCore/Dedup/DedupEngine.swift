@@ -112,6 +112,11 @@ public final class DedupEngine {
 
     // MARK: Deciding
 
+    /// Decides about one article and remembers it, with nothing but memory to look in (no store).
+    public func add(_ input: Input) -> DedupDecision {
+        add(input, olderBodyKey: { _ in nil }, storedEvent: { _ in nil })
+    }
+
     /// Decides about one article and remembers it.
     ///
     /// - Parameters:
@@ -119,10 +124,12 @@ public final class DedupEngine {
     ///     store, usually), with its event.
     ///   - storedEvent: an event memory no longer holds, as stored, with its sources: a copy of an
     ///     article whose event has closed joins it as it stands, not as a new event of one.
+    /// - Throws: what a look-up throws (a store that cannot be read), before the engine has taken
+    ///   the article in: a failed look-up is not taken for "not there".
     public func add(
-        _ input: Input, olderBodyKey: (String) -> (articleID: Int64, eventID: Int64)? = { _ in nil },
-        storedEvent: (Int64) -> (summary: EventSummary, sources: [String])? = { _ in nil }
-    ) -> DedupDecision {
+        _ input: Input, olderBodyKey: (String) throws -> (articleID: Int64, eventID: Int64)?,
+        storedEvent: (Int64) throws -> (summary: EventSummary, sources: [String])?
+    ) rethrows -> DedupDecision {
         let started = ContinuousClock.now
         defer { decidingTime += ContinuousClock.now - started }
         let profile = input.profile
@@ -132,15 +139,15 @@ public final class DedupEngine {
         let passageEvidence = sharedPassages(input, matches)
         let passages = passageEvidence.passages
 
-        if let (original, eventID) = exactDuplicate(of: profile.bodyKey, olderBodyKey: olderBodyKey) {
-            let event = join(eventID, input, vectors: nil, centrality: nil, storedEvent: storedEvent)
+        if let (original, eventID) = try exactDuplicate(of: profile.bodyKey, olderBodyKey: olderBodyKey) {
+            let event = try join(eventID, input, vectors: nil, centrality: nil, storedEvent: storedEvent)
             remember(input, eventID: eventID, indexed: false)
             return DedupDecision(
                 articleID: input.articleID, kind: .exactDuplicate, eventID: eventID, duplicateOf: original,
                 evidence: Evidence(jaccard: 1, containment: 1, sharedPassages: passages), event: event)
         }
         if let copy = nearDuplicate(of: profile, matches) {
-            let event = join(copy.eventID, input, vectors: nil, centrality: nil, storedEvent: storedEvent)
+            let event = try join(copy.eventID, input, vectors: nil, centrality: nil, storedEvent: storedEvent)
             remember(input, eventID: copy.eventID, indexed: false)
             return DedupDecision(
                 articleID: input.articleID, kind: .nearDuplicate, eventID: copy.eventID, nearDuplicateOf: copy.articleID,
@@ -159,7 +166,7 @@ public final class DedupEngine {
             best = (copied.key, events[copied.key]!.similarity(to: vectors, published: profile.published, configuration: configuration))
         }
         if let best, best.scores.combined >= configuration.eventSimilarity || passageEvidence.copiedSentences[best.id] != nil {
-            var event = join(best.id, input, vectors: vectors, centrality: best.scores.combined)
+            var event = join(best.id, input, vectors: vectors, centrality: best.scores.combined, storedEvent: { _ in nil })
             index(vectors, eventID: best.id)
             remember(input, eventID: best.id)
             let terms = sharedTerms(vectors, best.id, input)
@@ -190,7 +197,7 @@ public final class DedupEngine {
         }
         let id = nextEventID
         nextEventID += 1
-        let event = join(id, input, vectors: vectors, centrality: nil)
+        let event = join(id, input, vectors: vectors, centrality: nil, storedEvent: { _ in nil })
         index(vectors, eventID: id)
         remember(input, eventID: id)
         return DedupDecision(
@@ -220,13 +227,13 @@ public final class DedupEngine {
     // MARK: Exact and near duplicates
 
     private func exactDuplicate(
-        of key: String, olderBodyKey: (String) -> (articleID: Int64, eventID: Int64)?
-    ) -> (Int64, Int64)? {
+        of key: String, olderBodyKey: (String) throws -> (articleID: Int64, eventID: Int64)?
+    ) rethrows -> (Int64, Int64)? {
         let hash = Self.bodyHash(key)
         if let slot = bodyKeys[hash], let article = recentArticle(slot) {
             return (article.id, currentEventID(article.eventID))
         }
-        if storedBodies.mightContain(hash), let older = olderBodyKey(key) {
+        if storedBodies.mightContain(hash), let older = try olderBodyKey(key) {
             return (older.articleID, currentEventID(older.eventID))
         }
         return nil
@@ -452,16 +459,18 @@ public final class DedupEngine {
     ///   article whose event has closed join it).
     private func join(
         _ id: Int64, _ input: Input, vectors: FeatureVectors?, centrality: Double?,
-        storedEvent: (Int64) -> (summary: EventSummary, sources: [String])? = { _ in nil }
-    ) -> EventSummary {
+        storedEvent: (Int64) throws -> (summary: EventSummary, sources: [String])?
+    ) rethrows -> EventSummary {
         let event: EventState
         if let existing = events[id] {
             event = existing
         } else {
+            // Looked up first: a look-up that throws leaves the engine as it was.
+            let stored = try storedEvent(id)
             event = EventState(id: id, firstSeen: input.arrival)
             events[id] = event
             openEvents.set(id, true)
-            if let stored = storedEvent(id) {
+            if let stored {
                 restore(stored.summary, sources: stored.sources)
                 event.titleCentrality = 1  // a late copy does not retitle the story
             }
@@ -875,10 +884,10 @@ extension DedupEngine {
         nextEventID = max(nextEventID, eventID + 1)
         switch kind {
         case .exactDuplicate, .nearDuplicate:
-            _ = join(eventID, input, vectors: nil, centrality: nil)
+            _ = join(eventID, input, vectors: nil, centrality: nil, storedEvent: { _ in nil })
         case .sameEvent, .newEvent:
             let vectors = FeatureVectors(input.profile, statistics: statistics)
-            _ = join(eventID, input, vectors: vectors, centrality: kind == .newEvent ? nil : 0)
+            _ = join(eventID, input, vectors: vectors, centrality: kind == .newEvent ? nil : 0, storedEvent: { _ in nil })
             index(vectors, eventID: eventID)
         }
         remember(input, eventID: eventID, indexed: kind == .sameEvent || kind == .newEvent)
