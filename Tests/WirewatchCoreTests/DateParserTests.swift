@@ -174,4 +174,57 @@ struct PublishedDateTests {
         #expect(PublishedDate(year: 1970, month: 1, day: 1, precision: .day).secondsSince1970 == 0)
         #expect(PublishedDate(year: 2000, month: 3, day: 1, precision: .day).secondsSince1970 == 951_868_800)
     }
+
+    @Test(arguments: [
+        ("05/28/2013", "2013-05-28"),
+        ("28/05/2013", "2013-05-28"),
+        ("05/02/2013 10:30 pm", "2013-05-02T22:30"),
+        ("05/02/2013 10:30 EDT", "2013-05-02T10:30-04:00"),
+    ])
+    func aSlashedDateIsReadInTheOnlyOrderItCanHave(_ text: String, _ iso: String) throws {
+        let date = try #require(DateParser.parse(text))
+        #expect(date.description == iso)
+        #expect(!date.dayMonthOrderUnknown)
+    }
+
+    @Test func aSlashedDateThatCouldBeEitherWayIsReadAsTheArticlesLanguageWritesIt() throws {
+        let date = try #require(DateParser.parse("05/02/2013"))
+        #expect(date.dayMonthOrderUnknown)
+        #expect(date.description == "2013-02-05")
+        #expect(date.readingSlashes(as: "en").description == "2013-05-02")
+        #expect(date.readingSlashes(as: "de").description == "2013-02-05")
+        #expect(date.readingSlashes(as: nil).description == "2013-02-05")
+        #expect(!date.readingSlashes(as: "en").dayMonthOrderUnknown)
+        // The same number twice, dots, and dates that say which is the month are not in doubt.
+        for text in ["05/05/2013", "05.02.2013", "18/06/2024", "June 5, 2013"] {
+            #expect(DateParser.parse(text)?.dayMonthOrderUnknown == false, "\(text)")
+        }
+    }
+
+    @Test func anEnglishArticlesSlashedDatelineIsMonthFirstAndAGermanOnesDayFirst() throws {
+        let english = try ArticleParser().parse(
+            Array("""
+                Lindsay Lohan checks into rehab to begin her stay
+
+                05/02/2013
+
+                The actress has checked into a rehab facility to begin a court-ordered stay, her lawyer said on \
+                Thursday. She had been expected at another clinic the day before.
+                """.utf8), fileName: "en.txt")
+        #expect(english.language == "en")
+        #expect(english.published?.description == "2013-05-02")
+        #expect(english.rules["published"]?.hasSuffix("month first (English)") == true)
+        let german = try ArticleParser().parse(
+            Array("""
+                Schauspielerin beginnt ihren Aufenthalt in der Klinik
+
+                05/02/2013
+
+                Die Schauspielerin hat sich in eine Klinik begeben, wie ihr Anwalt am Donnerstag sagte. Sie war \
+                am Tag zuvor in einer anderen Klinik erwartet worden.
+                """.utf8), fileName: "de.txt")
+        #expect(german.language == "de")
+        #expect(german.published?.description == "2013-02-05")
+        #expect(german.rules["published"]?.hasSuffix("day first") == true)
+    }
 }

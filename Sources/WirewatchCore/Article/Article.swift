@@ -84,6 +84,9 @@ public struct PublishedDate: Sendable, Equatable, Comparable, CustomStringConver
     /// Offset from UTC in minutes, when the source said.
     public var utcOffsetMinutes: Int?
     public var precision: Precision
+    /// Written as two numbers up to 12 with slashes and nothing else to tell which is the month
+    /// (`05/02/2013`): read day first, until ``readingSlashes(as:)`` knows the article's language.
+    public var dayMonthOrderUnknown = false
 
     public init(
         year: Int, month: Int, day: Int = 1, hour: Int = 0, minute: Int = 0, second: Int = 0,
@@ -97,6 +100,17 @@ public struct PublishedDate: Sendable, Equatable, Comparable, CustomStringConver
         self.second = second
         self.utcOffsetMinutes = utcOffsetMinutes
         self.precision = precision
+    }
+
+    /// The date as an article in `language` means it: English writes a slashed date month first
+    /// (`05/02/2013` is 2 May), German and other languages day first. Only a date whose order was
+    /// unknown changes.
+    public func readingSlashes(as language: String?) -> PublishedDate {
+        guard dayMonthOrderUnknown else { return self }
+        var date = self
+        date.dayMonthOrderUnknown = false
+        if language == "en" { swap(&date.day, &date.month) }
+        return date
     }
 
     /// ISO 8601: `2024-06`, `2024-06-18`, `2024-06-18T10:30+02:00`, `2024-06-18T10:30:05Z`.

@@ -125,8 +125,12 @@ public struct ArticleAssembler: Sendable {
             language = LanguageDetector.detect(paragraphs: sections.lazy.flatMap(\.paragraphs))
             rulesApplied["language"] = "function words"
         }
+        let published = draft.published?.readingSlashes(as: language)
+        if draft.published?.dayMonthOrderUnknown == true, let rule = rulesApplied["published"] {
+            rulesApplied["published"] = rule + (language == "en" ? ", month first (English)" : ", day first")
+        }
         return Article(
-            title: title, sections: sections, source: draft.source, published: draft.published, author: draft.author,
+            title: title, sections: sections, source: draft.source, published: published, author: draft.author,
             language: language, url: draft.url, format: format, encoding: encoding, rules: rulesApplied)
     }
 

@@ -156,10 +156,13 @@ public enum DateParser {
             return nil
         }
         // 05/28/2013 can only be month first; 05/02/2013 is month first where the time is written
-        // the American way (a 12-hour clock, a US zone), day first elsewhere.
-        if slashed && (month > 12 || (day <= 12 && Self.americanTime(rest))) { swap(&day, &month) }
+        // the American way (a 12-hour clock, a US zone); otherwise the article's language decides
+        // (read day first until then).
+        let american = slashed && day <= 12 && Self.americanTime(rest)
+        if slashed && (month > 12 || american) { swap(&day, &month) }
         guard valid(year: year, month: month, day: day) else { return nil }
         var date = PublishedDate(year: year, month: month, day: day, precision: .day)
+        date.dayMonthOrderUnknown = slashed && !american && day <= 12 && month <= 12 && day != month
         // Optional time: 10:30[:05] | 10.30 (then "Uhr" was dropped) ; optional zone.
         if case .number(let hour, let digits)? = rest.first, digits <= 2,
             case .symbol(let separator)? = rest.dropFirst().first, separator == ":" || separator == ".",
