@@ -32,7 +32,9 @@ extension Store {
 
     /// Writes a decision for an article stored without one: the article's row, its event, and the
     /// passages it shares.
-    static func write(_ decision: DedupDecision, bodyKey: String, sourceKey: String?, in db: Database) throws {
+    static func write(
+        _ decision: DedupDecision, bodyKey: String, sourceKey: String?, engine: DedupEngine, in db: Database
+    ) throws {
         try db.cachedStatement(
             sql: """
                 UPDATE article SET body_key = ?, source_key = ?, event_id = ?, duplicate_of = ?, near_duplicate_of = ?,
@@ -43,11 +45,15 @@ extension Store {
             decision.kind.rawValue, EvidenceJSON.encode(decision.evidence), decision.articleID,
         ])
         try indexBody(bodyKey, articleID: decision.articleID, in: db)
-        try writeEvent(of: decision, in: db)
+        _ = try writeEvent(of: decision, engine: engine, in: db)
     }
 
-    /// The decision's event, its new source and the passages the article shares.
-    static func writeEvent(of decision: DedupDecision, in db: Database) throws {
+    /// The decision's event, its new source and the passages the article shares. Returns the
+    /// decision with its event as stored: after a merge, the store counts the event's sources
+    /// (memory cannot tell whether two events' sources it no longer holds are the same), and the
+    /// engine takes the count.
+    static func writeEvent(of decision: DedupDecision, engine: DedupEngine, in db: Database) throws -> DedupDecision {
+        var decision = decision
         for gone in decision.mergedEvents {
             try merge(gone, into: decision.eventID, by: decision.articleID, at: decision.event.lastSeen, in: db)
         }
@@ -57,12 +63,22 @@ extension Store {
                 sql: "INSERT OR IGNORE INTO event_source (event_id, source, first_article_id, first_seen) VALUES (?, ?, ?, ?)"
             ).execute(arguments: [decision.eventID, source, decision.articleID, decision.event.lastSeen])
         }
+        if !decision.mergedEvents.isEmpty,
+            let sources = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM event_source WHERE event_id = ?"), arguments: [decision.eventID]),
+            sources != decision.event.sourceCount
+        {
+            try db.cachedStatement(sql: "UPDATE event SET source_count = ? WHERE id = ?").execute(arguments: [sources, decision.eventID])
+            engine.correctSourceCount(ofEvent: decision.eventID, to: sources)
+            decision.event.sourceCount = sources
+        }
         let passage = try db.cachedStatement(
             sql: "INSERT INTO shared_passage (article_id, other_article_id, text, from_original) VALUES (?, ?, ?, ?)")
         let original = decision.kind == .sameEvent || decision.kind == .newEvent
         for shared in decision.evidence.sharedPassages {
             try passage.execute(arguments: [decision.articleID, shared.otherArticleID, shared.text, original])
         }
+        return decision
     }
 
     /// Moves an event's articles, sources and alerts to the event it was merged into, and
@@ -269,7 +285,7 @@ extension Store {
                 try pool.write { db in
                     for (stored, profile) in batch {
                         let decision = try Self.decide(stored.input(profile), with: engine, in: db)
-                        try Self.write(decision, bodyKey: profile.bodyKey, sourceKey: stored.sourceKey, in: db)
+                        try Self.write(decision, bodyKey: profile.bodyKey, sourceKey: stored.sourceKey, engine: engine, in: db)
                     }
                 }
             }

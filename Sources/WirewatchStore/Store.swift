@@ -391,10 +391,9 @@ public final class Store: Sendable {
                     try db.cachedStatement(sql: "INSERT INTO article_lead (article_id, lead) VALUES (?, ?)")
                         .execute(arguments: [articleID, Self.lead(of: columns.body)])
                 }
-                if let decision {
+                if let decision, let engine {
                     if let bodyKey = file.profile?.bodyKey { try Self.indexBody(bodyKey, articleID: articleID, in: db) }
-                    try Self.writeEvent(of: decision, in: db)
-                    try decided(decision)
+                    try decided(try Self.writeEvent(of: decision, engine: engine, in: db))
                 }
             }
             let duplicateOf: Int64? = existing?["first_file_id"]

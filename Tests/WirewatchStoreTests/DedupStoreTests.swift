@@ -190,6 +190,54 @@ final class DedupStoreTests {
         #expect(try store.event(id: 2)?.id == 1)
     }
 
+    @Test func aMergeOfTwoEventsWithMoreSourcesThanMemoryHoldsCountsASourceTheyShareOnce() throws {
+        let arrival = 1_718_700_000.0
+        do {
+            let store = try Store(path: path)
+            let (engine, _) = try store.restore(configuration: Self.strictJoining, analyzer: ArticleAnalyzer())
+            _ = try store.record(
+                [Self.record(try Self.craneBytes("collapse"), name: "collapse.txt", claim: 1, arrival: arrival),
+                 Self.record(try Self.craneBytes("rescue"), name: "rescue.txt", claim: 2, arrival: arrival)],
+                engine: engine)
+            // Each event has more sources than a restart takes back into memory, the last of them
+            // shared: after the restart, memory holds neither event's copy of it.
+            let extra = Store.sourcesRestored
+            try store.pool.write { db in
+                for event in [1, 2] {
+                    for index in 0..<extra {
+                        try db.execute(
+                            sql: "INSERT INTO event_source (event_id, source, first_article_id, first_seen) VALUES (?, ?, ?, ?)",
+                            arguments: [event, "e\(event)-\(index)", event, arrival + 1 + Double(index)])
+                    }
+                    try db.execute(
+                        sql: "INSERT INTO event_source (event_id, source, first_article_id, first_seen) VALUES (?, 'shared', ?, ?)",
+                        arguments: [event, event, arrival + 1 + Double(extra)])
+                    try db.execute(sql: "UPDATE event SET source_count = ? WHERE id = ?", arguments: [extra + 2, event])
+                }
+            }
+            try store.saveStatistics(engine.statistics, watermark: try store.lastArticleID())
+            try store.close()
+        }
+        let store = try Store(path: path)
+        let (engine, _) = try store.restore(configuration: Self.strictJoining, analyzer: ArticleAnalyzer())
+        #expect(engine.openEventCount == 2)
+        let batch = try store.record(
+            [Self.record(try Self.craneBytes("roundup"), name: "roundup.txt", claim: 3, arrival: arrival + 60)], engine: engine)
+        let decision = try #require(batch.decisions[3])
+        #expect(decision.mergedEvents == [2])
+        // The two reporters, both events' others, the shared one once, and the roundup's source.
+        let distinct = 2 + 2 * Store.sourcesRestored + 1 + 1
+        #expect(try store.sources(ofEvent: 1).count == distinct)
+        #expect(decision.event.sourceCount == distinct)
+        #expect(try store.event(id: 1)?.sourceCount == distinct)
+        // Memory took the count: the next report from a known source leaves it as it is.
+        let next = try store.record(
+            [Self.record(try Self.craneBytes("inquiry"), name: "inquiry.txt", claim: 4, arrival: arrival + 120)], engine: engine)
+        #expect(next.decisions[4]?.eventID == 1)
+        #expect(try store.event(id: 1)?.sourceCount == distinct + (next.decisions[4]?.event.newSource == nil ? 0 : 1))
+        #expect(try store.sources(ofEvent: 1).count == (try store.event(id: 1)?.sourceCount))
+    }
+
     @Test func aCopyThatJoinsAClosedEventAddsToItsCountsInsteadOfStartingThemAgain() throws {
         var configuration = DedupConfiguration()
         configuration.window = 3600

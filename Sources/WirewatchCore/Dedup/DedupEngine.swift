@@ -740,6 +740,8 @@ final class EventState {
         lastSeen = max(lastSeen, other.lastSeen)
         if let span = other.published { published = published.map { $0.union(span) } ?? span }
         sourceKeys.formUnion(other.sourceKeys)
+        // Sources memory never held may be the same in both: the store counts them after the
+        // merge (``DedupEngine/correctSourceCount(ofEvent:to:)``).
         earlierSourceCount += other.earlierSourceCount
         for (place, share) in other.places { places[place, default: 0] += share }
         placeArticles += other.placeArticles
@@ -910,6 +912,13 @@ extension DedupEngine {
         event.articleCount = summary.articleCount
         event.sourceKeys.formUnion(sources.map { $0.lowercased() })
         event.earlierSourceCount = max(0, summary.sourceCount - event.sourceKeys.count)
+    }
+
+    /// Takes the store's count of an event's distinct sources (after a merge: memory cannot tell
+    /// whether two events' sources that it no longer holds are the same).
+    public func correctSourceCount(ofEvent id: Int64, to count: Int) {
+        guard let event = events[id] else { return }
+        event.earlierSourceCount = max(0, count - event.sourceKeys.count)
     }
 
     /// The first event id the engine will give out.
