@@ -192,14 +192,23 @@ public final class Daemon: Service, @unchecked Sendable {
         var busySinceTrim = true
         var lastStatus = ""
         var lastStatusAt: UInt64 = 0
+        var lastConsolidation = Clock.monotonicNanoseconds()
         while let batch = queue.popBatch(limit: liveSettings.current.batchSize, timeout: wait) {
             faults.hangPipelineIfRequested()
             ingestor.retryStranded()
             if !batch.isEmpty {
                 ingestor.process(batch)
                 busySinceTrim = true
+                // Under a steady load that never pauses, events are consolidated now and then too.
+                if Clock.monotonicNanoseconds() &- lastConsolidation >= Ingestor.consolidationInterval {
+                    ingestor.consolidateEvents()
+                    lastConsolidation = Clock.monotonicNanoseconds()
+                }
             } else if busySinceTrim {
-                // Idle after work: hand the memory a burst needed back to the system.
+                lastConsolidation = Clock.monotonicNanoseconds()
+                // Idle after work: a second look at the events that changed, then hand the memory a
+                // burst needed back to the system.
+                ingestor.consolidateEvents()
                 malloc_trim(0)
                 busySinceTrim = false
             }

@@ -48,10 +48,10 @@ extension Store {
         _ = try writeEvent(of: decision, engine: engine, in: db)
     }
 
-    /// The decision's event, its new source and the passages the article shares. Returns the
-    /// decision with its event as stored: after a merge, the store counts the event's sources
-    /// (memory cannot tell whether two events' sources it no longer holds are the same), and the
-    /// engine takes the count.
+    /// The decision's event, its new source, the passages the article shares and what
+    /// consolidation changed. Returns the decision with its event as stored: after a merge, the
+    /// store counts the event's sources (memory cannot tell whether two events' sources it no
+    /// longer holds are the same), and the engine takes the count.
     static func writeEvent(of decision: DedupDecision, engine: DedupEngine, in db: Database) throws -> DedupDecision {
         var decision = decision
         for gone in decision.mergedEvents {
@@ -77,6 +77,12 @@ extension Store {
         let original = decision.kind == .sameEvent || decision.kind == .newEvent
         for shared in decision.evidence.sharedPassages {
             try passage.execute(arguments: [decision.articleID, shared.otherArticleID, shared.text, original])
+        }
+        let regrouped = try apply(decision.consolidation, engine: engine, by: decision.articleID, at: decision.event.lastSeen, in: db)
+        if let event = regrouped.first(where: { $0.id == decision.eventID }) {
+            let newSource = decision.event.newSource
+            decision.event = event
+            decision.event.newSource = newSource
         }
         return decision
     }
@@ -248,7 +254,7 @@ extension Store {
                 }
                 try forEachStoredArticle(where: "decision IS NOT NULL AND id >= ? AND first_seen >= ?", [firstID, latest - horizon]) { stored in
                     guard let kind = stored.kind, let eventID = stored.eventID else { return }
-                    engine.replay(stored.input(analyzer.profile(stored.article)), kind: kind, eventID: eventID)
+                    engine.replay(stored.input(analyzer.profile(stored.article)), kind: kind, eventID: eventID, copyOf: stored.copyOf)
                     restoration.replayed += 1
                     if restoration.replayed % 10_000 == 0 { progress("replayed \(restoration.replayed) articles") }
                 }
@@ -257,6 +263,8 @@ extension Store {
                 }
             }
             engine.reserveEventIDs(through: lastEvent)
+            // The stored events are as consolidation left them.
+            _ = engine.settle()
             // Every stored body, so exact duplicates of articles long gone from memory are found.
             // Decided articles newer than the last indexed one (written by an older version, after
             // a downgrade) are indexed now.
@@ -315,6 +323,8 @@ extension Store {
         var sourceKey: String
         var kind: DedupDecision.Kind?
         var eventID: Int64?
+        /// For a copy, the article it copies.
+        var copyOf: Int64?
 
         func input(_ profile: ArticleProfile) -> DedupEngine.Input {
             DedupEngine.Input(
@@ -334,7 +344,7 @@ extension Store {
                     db,
                     sql: """
                         SELECT article.id, title, source, published, language, url, format, encoding, sections, body, first_seen,
-                            source_key, decision, event_id,
+                            source_key, decision, event_id, duplicate_of, near_duplicate_of,
                             (SELECT original_name FROM ingested_file WHERE article_id = article.id ORDER BY id LIMIT 1) AS name
                         FROM article WHERE \(condition) AND id > ? ORDER BY id LIMIT 1000
                         """, arguments: StatementArguments(arguments + [after]))
@@ -349,7 +359,7 @@ extension Store {
                     StoredRecord(
                         id: after, article: article, arrival: row["first_seen"],
                         sourceKey: row["source_key"] ?? SourceKey.of(article, fileName: name), kind: kind,
-                        eventID: row["event_id"]))
+                        eventID: row["event_id"], copyOf: row["duplicate_of"] ?? row["near_duplicate_of"]))
             }
         }
     }

@@ -265,6 +265,20 @@ public final class Store: Sendable {
                     CREATE INDEX event_merge_into ON event_merge(merged_into);
                     """)
         }
+        migrator.registerMigration("v10: events split off by consolidation") { db in
+            // Consolidation moves reports that turn out to be another event's to a new event:
+            // where each such event came from, and the article whose decision did it (none when
+            // it ran while input paused).
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_split (
+                        event_id INTEGER PRIMARY KEY,
+                        split_from INTEGER NOT NULL,
+                        article_id INTEGER,
+                        split_at REAL NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

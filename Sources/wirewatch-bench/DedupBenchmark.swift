@@ -36,8 +36,15 @@ struct DedupBenchmark: ParsableCommand {
     @Flag(help: "Only time the engine on analysed articles (for profiling).")
     var engineOnly = false
 
+    @Option(help: "Override dedup.consolidation_linkage (1 turns consolidation off), for ablations.")
+    var linkage: Double?
+
+    /// The dedup settings measured: the defaults, with any override.
+    nonisolated(unsafe) static var dedup = DedupConfiguration()
+
     func run() throws {
         HeapTuning.apply()
+        if let linkage { Self.dedup.consolidationLinkage = linkage }
         print("machine: \(IngestBenchmark.machineDescription())")
         if stageOnly {
             var generator = SyntheticNews(seed: 42)
@@ -94,16 +101,12 @@ struct DedupBenchmark: ParsableCommand {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let store = try Store(path: path, mode: .batch)
         let analyzers = AnalyzerPool()
-        let (engine, _) = try store.restore(configuration: DedupConfiguration(), analyzer: analyzers.analyzer(0))
+        let (engine, _) = try store.restore(configuration: Self.dedup, analyzer: analyzers.analyzer(0))
         let evaluateTime = Accumulator()
         var commitSeconds = 0.0
         var kinds: [String: Int] = [:]
-        var events = Set<Int64>()
-        var merges = MergedEvents()
-        // Each item's event, in corpus order (a file the store already had takes its article's; one
-        // without an event is a cluster of its own).
-        var itemEvents: [Int64] = []
-        var articleEvents: [Int64: Int64] = [:]
+        // Each item's article, in corpus order (a file the store already had takes its article).
+        var itemArticles: [Int64?] = []
         let started = Date()
         let chunks = stride(from: 0, to: corpus.count, by: 256).map { Array(corpus[$0..<min(corpus.count, $0 + 256)]) }
         try ArticleIntake.pipeline(chunks) { chunk in
@@ -118,10 +121,8 @@ struct DedupBenchmark: ParsableCommand {
             commitSeconds += Date().timeIntervalSince(t1)
             for decision in recorded.decisions.values {
                 kinds[decision.kind.rawValue, default: 0] += 1
-                events.insert(decision.eventID)
                 if !decision.mergedEvents.isEmpty { kinds["merging", default: 0] += 1 }
-                merges.note(decision)
-                articleEvents[decision.articleID] = decision.eventID
+                for change in decision.consolidation { Self.count(change, in: &kinds) }
             }
             for result in recorded.results {
                 var articleID: Int64?
@@ -132,16 +133,33 @@ struct DedupBenchmark: ParsableCommand {
                     articleID = id
                 case .failed, .alreadyRecorded: break
                 }
-                itemEvents.append(articleID.flatMap { articleEvents[$0] } ?? -Int64(itemEvents.count) - 2)
+                itemArticles.append(articleID)
             }
         }
+        // As `analyze` does once its input is read.
+        let t2 = Date()
+        let consolidated = try store.consolidate(engine: engine, at: corpus.last?.arrival ?? 0)
+        commitSeconds += Date().timeIntervalSince(t2)
         let seconds = Date().timeIntervalSince(started)
         let evaluateSeconds = evaluateTime.total
+        for change in consolidated.changes { Self.count(change, in: &kinds) }
+        // Each item's event as stored at the end (after merges and consolidation); an item without
+        // one is a cluster of its own.
+        let final = try store.events(ofArticles: itemArticles.compactMap { $0 })
         try store.close()
-        let clustering = BCubed(predicted: itemEvents.map(merges.current), gold: corpus.map(\.event))
+        let predicted = itemArticles.enumerated().map { index, article in article.flatMap { final[$0] } ?? -Int64(index) - 2 }
+        let clustering = BCubed(predicted: predicted, gold: corpus.map(\.event))
         return Run(
             seconds: seconds, evaluateSeconds: evaluateSeconds, commitSeconds: commitSeconds, kinds: kinds,
-            events: events.filter { !merges.wasMerged($0) }.count, clustering: clustering)
+            events: Set(final.values).count, clustering: clustering)
+    }
+
+    /// Counts a consolidation change among the decision kinds.
+    static func count(_ change: EventChange, in kinds: inout [String: Int]) {
+        switch change {
+        case .split: kinds["split", default: 0] += 1
+        case .merge: kinds["merging", default: 0] += 1
+        }
     }
 
     /// Articles through `analyze`'s pipeline, 256 at a time: parsed and analysed on all cores
@@ -160,6 +178,11 @@ struct DedupBenchmark: ParsableCommand {
             _ = try store.record(records(chunk, outcomes), engine: engine)
             commitSeconds += Date().timeIntervalSince(started)
         }
+        // The daemon consolidates when its input pauses, and at least every
+        // consolidation interval under a steady load: here once a batch.
+        let started = Date()
+        _ = try store.consolidate(engine: engine, at: batch.last?.arrival ?? 0)
+        commitSeconds += Date().timeIntervalSince(started)
         return commitSeconds
     }
 
@@ -226,9 +249,10 @@ struct DedupBenchmark: ParsableCommand {
                 articleID: Int64(index + 1), profile: analyzer.profile(article), arrival: item.arrival, source: item.name,
                 title: article.title, segments: ArticleAnalyzer.segments(of: article))
         }
-        let engine = DedupEngine()
+        let engine = DedupEngine(configuration: dedup)
         let started = Date()
         for input in inputs { _ = engine.add(input) }
+        _ = engine.consolidateAll()
         return Date().timeIntervalSince(started) / Double(inputs.count) * 1e6
     }
 
@@ -290,7 +314,7 @@ struct DedupBenchmark: ParsableCommand {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let store = try Store(path: path, mode: .batch)
         let analyzers = AnalyzerPool()
-        let (engine, _) = try store.restore(configuration: DedupConfiguration(), analyzer: analyzers.analyzer(0))
+        let (engine, _) = try store.restore(configuration: Self.dedup, analyzer: analyzers.analyzer(0))
         var generator = SyntheticNews(seed: 7)
         var processed = 0
         var windows: [(from: Int, cost: Double)] = []

@@ -56,6 +56,36 @@ struct DedupQuality: ParsableCommand {
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// Writes every ECB+ document's profile as JSON lines (for experiments outside the engine).
+    static func dumpProfiles(ecb: String, to path: String) throws {
+        let parser = ArticleParser()
+        let analyzer = ArticleAnalyzer()
+        var lines: [String] = []
+        let data = try Data(contentsOf: URL(fileURLWithPath: ecb))
+        for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+            guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                let id = object["doc_id"] as? String, let cluster = object["event_cluster"] as? String,
+                let text = object["text"] as? String,
+                let article = try? parser.parse(Array(text.utf8), fileName: id + ".txt")
+            else { continue }
+            let profile = analyzer.profile(article)
+            let segments = ArticleAnalyzer.segments(of: article)
+            func terms(_ list: [ArticleProfile.Term]) -> [[Any]] {
+                list.map { [String($0.hash), Double($0.count), $0.location.text(in: segments), Int($0.location.segment)] }
+            }
+            let entry: [String: Any] = [
+                "id": id, "gold": cluster, "title": article.title ?? "", "language": profile.language ?? "",
+                "published": profile.published.map { [$0.start, $0.end] } ?? NSNull(),
+                "content": terms(profile.content), "names": terms(profile.names), "numbers": terms(profile.numbers),
+                "places": profile.places.map { [$0.place, $0.count] },
+                "sentences": profile.sentences.map { [String($0.key), $0.words, $0.isLead] },
+                "paragraphs": article.paragraphs.count,
+            ]
+            lines.append(String(decoding: try JSONSerialization.data(withJSONObject: entry), as: UTF8.self))
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
     static func printDetails(_ result: DedupEvaluation.ClusteringResult) {
         var byEvent: [Int64: [String: Int]] = [:]
         var byGold: [String: [Int64: Int]] = [:]
@@ -84,7 +114,11 @@ struct DedupQuality: ParsableCommand {
         }
     }
 
+    @Option(help: "Write each ECB+ document's profile as JSON lines to this file, and stop.")
+    var dumpProfiles: String?
+
     func run() throws {
+        if let dumpProfiles { return try Self.dumpProfiles(ecb: ecb, to: dumpProfiles) }
         print("machine: \(IngestBenchmark.machineDescription())")
         var defaults = DedupConfiguration()
         if let window { defaults.window = window * 3600 }

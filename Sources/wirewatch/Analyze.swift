@@ -21,8 +21,9 @@ struct Analyze: ParsableCommand {
             "near_duplicate_of", "error"}; duplicate_of and near_duplicate_of hold the path of the \
             earlier article, or null; error is null unless the file could not be taken in.
 
-            Lines are printed once every file is decided: a later article can show two events to be \
-            one, and each line gives the event as it stands at the end.
+            Lines are printed once every file is decided and the events are consolidated: a later \
+            article can show two events to be one, or some reports of an event to be another's, and \
+            each line gives the event as it stands at the end.
             """)
 
     @Argument(help: ArgumentHelp("Files and folders.", valueName: "path"))
@@ -98,6 +99,10 @@ struct Analyze: ParsableCommand {
             }
         }
         do {
+            // The events as consolidation leaves them once everything is read, as the daemon
+            // consolidates when its input pauses.
+            _ = try store.consolidate(engine: engine, at: Date().timeIntervalSince1970)
+            try report.resolveEvents()
             try store.saveStatistics(engine.statistics, watermark: try store.lastArticleID())
             try store.close()
         } catch {
@@ -193,6 +198,8 @@ private struct Report {
     var counts: [String: Int] = [:]
     /// Events merged into another in this run.
     var merges = MergedEvents()
+    /// Each article's event at the end (after consolidation), once read.
+    var finalEvents: [Int64: Int64] = [:]
     var lines: [Line] = []
 
     /// What one input file's line says.
@@ -278,6 +285,13 @@ private struct Report {
         return failures
     }
 
+    /// Reads where each article stands at the end.
+    mutating func resolveEvents() throws {
+        var ids: [Int64] = []
+        for line in lines { if case .article(_, let id, _, _, _, _, _) = line { ids.append(id) } }
+        finalEvents = try store.events(ofArticles: ids)
+    }
+
     mutating func path(of article: Int64) throws -> String {
         if let known = paths[article] { return known }
         let name = try store.fileName(ofArticle: article) ?? "article \(article)"
@@ -290,7 +304,7 @@ private struct Report {
             switch line {
             case .article(let path, let id, let fields, let event, let duplicateOf, let nearDuplicateOf, let kind):
                 emit(
-                    path: path, id: id, fields: fields, event: event.map(merges.current), decidedEvent: event,
+                    path: path, id: id, fields: fields, event: finalEvents[id] ?? event.map(merges.current), decidedEvent: event,
                     duplicateOf: duplicateOf, nearDuplicateOf: nearDuplicateOf, kind: kind)
             case .error(let path, let message):
                 emitError(path: path, message)
@@ -313,7 +327,10 @@ private struct Report {
             print(object.description)
         } else {
             var line = "\(path)  article \(id), event \(event.map(String.init) ?? "?")"
-            if let decidedEvent, decidedEvent != event { line += " (decided \(decidedEvent), merged later)" }
+            if let decidedEvent, decidedEvent != event {
+                let how = merges.current(decidedEvent) == event ? "merged later" : "regrouped later"
+                line += " (decided \(decidedEvent), \(how))"
+            }
             line += "  \(kind)"
             if let duplicateOf { line += " of \(duplicateOf)" }
             if let nearDuplicateOf { line += " of \(nearDuplicateOf)" }

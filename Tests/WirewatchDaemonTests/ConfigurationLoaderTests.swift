@@ -129,6 +129,7 @@ struct ConfigurationLoaderTests {
             near_duplicate_containment = 0.9
             event_similarity = 0.35
             event_merge_similarity = 0.6
+            consolidation_linkage = 0.2
             content_weight = 1
             names_weight = 2
             numbers_weight = 0
@@ -142,6 +143,7 @@ struct ConfigurationLoaderTests {
         #expect(dedup.nearDuplicateContainment == 0.9)
         #expect(dedup.eventSimilarity == 0.35)
         #expect(dedup.eventMergeSimilarity == 0.6)
+        #expect(dedup.consolidationLinkage == 0.2)
         #expect([dedup.contentWeight, dedup.namesWeight, dedup.numbersWeight] == [1, 2, 0])
         #expect(dedup.maximumRecentArticles == 50000 && dedup.maximumOpenEvents == 20000)
     }
@@ -161,6 +163,7 @@ struct ConfigurationLoaderTests {
                 maximum_open_events = 5
                 thresold = 0.3
                 event_merge_similarity = 0
+                consolidation_linkage = 2
                 """, source: "t.toml")
             Issue.record("accepted")
         } catch {
@@ -172,6 +175,7 @@ struct ConfigurationLoaderTests {
             #expect(keys.contains("dedup.maximum_open_events"))
             #expect(keys.contains("dedup.thresold"))
             #expect(keys.contains("dedup.event_merge_similarity"))
+            #expect(keys.contains("dedup.consolidation_linkage"))
             #expect(error.problems.first { $0.key == "dedup.event_similarity" }?.line == 2)
         }
     }

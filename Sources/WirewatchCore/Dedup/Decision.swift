@@ -26,6 +26,10 @@ public struct DedupDecision: Sendable, Equatable {
     /// sentences of that one), and their centroids are alike enough to be one event
     /// (``DedupConfiguration/eventMergeSimilarity``). Each one's id now stands for `eventID`.
     public var mergedEvents: [Int64]
+    /// What consolidation changed once the article had joined `eventID` (``DedupEngine``):
+    /// reports moved to new events and events merged, in order. The article may be among the
+    /// reports moved.
+    public var consolidation: [EventChange] = []
 
     public init(
         articleID: Int64, kind: Kind, eventID: Int64, duplicateOf: Int64? = nil, nearDuplicateOf: Int64? = nil,

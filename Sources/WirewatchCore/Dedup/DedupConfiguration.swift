@@ -26,6 +26,15 @@ public struct DedupConfiguration: Sendable, Equatable {
     /// score about 0.5 against two more of it, two of a story that merely shares the topic (0.2)
     /// about 0.33. The older event takes the other's articles. 1 turns merging off.
     public var eventMergeSimilarity: Double = 0.5
+    /// Mean second-order similarity from which consolidation keeps reports together (or brings
+    /// them together): how much two groups of reports share their nearest neighbours
+    /// (``NeighbourGraph``). Reports of one event point at each other or at the same reports; a
+    /// report of a similar event is linked to its own event's. Consolidation re-examines young
+    /// events as they grow (and all open ones when input pauses): an event whose reports fall
+    /// into groups linked less than this splits, unless the groups are as alike as one event's
+    /// (``eventMergeSimilarity``); two events linked at least this much merge if an article of one
+    /// could join the other (``eventSimilarity``). 1 turns consolidation off.
+    public var consolidationLinkage: Double = 0.12
     /// Weights of the feature spaces: content words, names, numbers. Two events of one kind share
     /// their words and often their main actor (the same boxer's two title fights, the same
     /// company's two patches); what differs are the facts: the toll, the score, the amount, the
@@ -60,6 +69,7 @@ public struct DedupConfiguration: Sendable, Equatable {
         for (name, value) in [
             ("near_duplicate_similarity", nearDuplicateSimilarity), ("near_duplicate_containment", nearDuplicateContainment),
             ("event_similarity", eventSimilarity), ("event_merge_similarity", eventMergeSimilarity),
+            ("consolidation_linkage", consolidationLinkage),
         ] where !(value > 0 && value <= 1) {
             problems.append("\(name) must be above 0 and at most 1")
         }

@@ -14,21 +14,21 @@ public final class DedupEngine {
     /// older bodies): for benchmarks, what the engine costs apart from the store around it.
     public private(set) var decidingTime: Duration = .zero
 
-    private var events: [Int64: EventState] = [:]
-    private var openEvents = OpenEventBits()
+    var events: [Int64: EventState] = [:]
+    var openEvents = OpenEventBits()
     private var candidateScores = CandidateScores()
-    private var nextEventID: Int64
+    var nextEventID: Int64
     private var eventPostings = PostingTable(capacity: 1024)
     private var eventOrder: [(id: Int64, touched: UInt64)] = []
     private var eventOrderStart = 0
     private var touchCounter: UInt64 = 0
 
-    private var recent: [RecentArticle?] = []
+    var recent: [RecentArticle?] = []
     /// The signatures of `recent`, 128 values each, 16 bits of each value.
     private var signatures: [UInt16] = []
-    private var recentStart = 0
+    var recentStart = 0
     /// Slot numbers are global: the slot of `recent[i]` is `slotBase + i`.
-    private var slotBase: UInt32 = 0
+    var slotBase: UInt32 = 0
     private var liveRecent = 0
     private var lsh = LSHIndex()
     private var sentencePostings = CompactMultimap(capacity: 1024)
@@ -48,6 +48,10 @@ public final class DedupEngine {
     /// body is not in memory is looked up in the store only when this says it may be there.
     private var storedBodies = BloomFilter(capacity: 1 << 16)
     private var latestArrival = -Double.infinity
+    /// Original articles within the window and their nearest neighbours, for consolidation.
+    var graph = NeighbourGraph()
+    /// Events whose reports or their neighbourhoods changed since ``consolidateAll()`` last ran.
+    var unsettledEvents = Set<Int64>()
 
     /// Terms of each article indexed for event retrieval, and looked up for it.
     static let indexedContentTerms = 12
@@ -65,6 +69,16 @@ public final class DedupEngine {
     static let postingsPerTerm = 32
     /// Centroid sizes per space.
     static let centroidLimits = (content: 128, names: 64, numbers: 32)
+    /// Events whose recent reports are linked into the neighbour graph, scored per article, and
+    /// how many of each one's latest reports are compared with it.
+    static let linkedEvents = 6
+    static let linkedReports = 16
+    /// Consolidation re-examines an event when it reaches one of these numbers of original reports
+    /// in the neighbour graph (about every time it grows by half); an event with more is
+    /// established and left as it is: the reports that could be mistaken for another event's are
+    /// its first ones.
+    static let consolidationPoints: Set<Int> = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
+    static let consolidationLimit = 64
 
     /// - Parameters:
     ///   - nextEventID: the first free event id (events already stored keep theirs).
@@ -139,16 +153,16 @@ public final class DedupEngine {
         let passageEvidence = sharedPassages(input, matches)
         let passages = passageEvidence.passages
 
-        if let (original, eventID) = try exactDuplicate(of: profile.bodyKey, olderBodyKey: olderBodyKey) {
+        if let (original, eventID, source) = try exactDuplicate(of: profile.bodyKey, olderBodyKey: olderBodyKey) {
             let event = try join(eventID, input, vectors: nil, centrality: nil, storedEvent: storedEvent)
-            remember(input, eventID: eventID, indexed: false)
+            remember(input, eventID: eventID, originalID: source, indexed: false)
             return DedupDecision(
                 articleID: input.articleID, kind: .exactDuplicate, eventID: eventID, duplicateOf: original,
                 evidence: Evidence(jaccard: 1, containment: 1, sharedPassages: passages), event: event)
         }
         if let copy = nearDuplicate(of: profile, matches) {
             let event = try join(copy.eventID, input, vectors: nil, centrality: nil, storedEvent: storedEvent)
-            remember(input, eventID: copy.eventID, indexed: false)
+            remember(input, eventID: copy.eventID, originalID: copy.articleID, indexed: false)
             return DedupDecision(
                 articleID: input.articleID, kind: .nearDuplicate, eventID: copy.eventID, nearDuplicateOf: copy.articleID,
                 evidence: Evidence(jaccard: copy.jaccard, containment: copy.containment, sharedPassages: passages),
@@ -158,7 +172,7 @@ public final class DedupEngine {
         // Original wording: it counts towards the term statistics, then finds its event.
         statistics.add(distinct: profile.content.map(\.hash) + profile.names.map(\.hash) + profile.numbers.map(\.hash))
         let vectors = FeatureVectors(profile, statistics: statistics)
-        var (best, considered, joinable) = bestEvent(for: vectors, published: profile.published, places: profile.places)
+        var (best, considered, joinable, scored) = bestEvent(for: vectors, published: profile.published, places: profile.places)
         // Sentences copied from an event's articles mean the same story, whatever the wording around them.
         if let copied = passageEvidence.copiedSentences.filter({ events[$0.key] != nil })
             .max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }), copied.key != best?.id
@@ -189,17 +203,21 @@ public final class DedupEngine {
                 event = survivor.summary
                 event.newSource = newSource
             }
-            return DedupDecision(
+            link(input, vectors: vectors, eventID: eventID, scored: scored)
+            var decision = DedupDecision(
                 articleID: input.articleID, kind: .sameEvent, eventID: eventID,
                 evidence: Evidence(
                     similarity: best.scores, sharedTerms: terms, sharedPassages: passages, candidatesConsidered: considered),
                 event: event, mergedEvents: merged)
+            consolidateOnGrowth(&decision)
+            return decision
         }
         let id = nextEventID
         nextEventID += 1
         let event = join(id, input, vectors: vectors, centrality: nil, storedEvent: { _ in nil })
         index(vectors, eventID: id)
         remember(input, eventID: id)
+        link(input, vectors: vectors, eventID: id, scored: scored)
         return DedupDecision(
             articleID: input.articleID, kind: .newEvent, eventID: id,
             evidence: Evidence(
@@ -211,7 +229,7 @@ public final class DedupEngine {
 
     /// The event the engine would put these vectors in, without changing anything.
     public func closestEvent(to profile: ArticleProfile) -> (id: Int64, scores: SimilarityScores)? {
-        bestEvent(for: FeatureVectors(profile, statistics: statistics), published: profile.published, places: profile.places).0
+        bestEvent(for: FeatureVectors(profile, statistics: statistics), published: profile.published, places: profile.places).best
     }
 
     /// The event an event id stands for now: itself, or the event it was merged into.
@@ -226,15 +244,16 @@ public final class DedupEngine {
 
     // MARK: Exact and near duplicates
 
+    /// The article with this body, its event, and the original it (or its own original) came from.
     private func exactDuplicate(
         of key: String, olderBodyKey: (String) throws -> (articleID: Int64, eventID: Int64)?
-    ) rethrows -> (Int64, Int64)? {
+    ) rethrows -> (Int64, Int64, Int64)? {
         let hash = Self.bodyHash(key)
         if let slot = bodyKeys[hash], let article = recentArticle(slot) {
-            return (article.id, currentEventID(article.eventID))
+            return (article.id, currentEventID(article.eventID), article.originalID)
         }
         if storedBodies.mightContain(hash), let older = try olderBodyKey(key) {
-            return (older.articleID, currentEventID(older.eventID))
+            return (older.articleID, currentEventID(older.eventID), older.articleID)
         }
         return nil
     }
@@ -384,10 +403,11 @@ public final class DedupEngine {
 
     // MARK: Events
 
-    /// The event most like the vectors, how many were scored, and every event alike enough to join.
+    /// The event most like the vectors, how many were scored, every event alike enough to join,
+    /// and each scored event with its combined similarity.
     private func bestEvent(
         for vectors: FeatureVectors, published: TimeSpan?, places: [ArticleProfile.PlaceCount]
-    ) -> ((id: Int64, scores: SimilarityScores)?, Int, [Int64]) {
+    ) -> (best: (id: Int64, scores: SimilarityScores)?, considered: Int, joinable: [Int64], scored: [(id: Int64, similarity: Double)]) {
         candidateScores.reset()
         func retrieve(_ vector: SparseVector, _ count: Int) {
             for entry in vector.top(count) {
@@ -404,11 +424,13 @@ public final class DedupEngine {
         let candidates = candidateScores.top(Self.candidateLimit)
         var best: (id: Int64, scores: SimilarityScores)?
         var joinable: [Int64] = []
+        var scored: [(id: Int64, similarity: Double)] = []
         for (id, _) in candidates {
             guard let event = events[Int64(id)] else { continue }
             var scores = event.similarity(to: vectors, published: published, configuration: configuration)
             // The same kind of story about another country weighs a quarter less.
             if event.placeConflict(with: places) { scores.combined *= Self.otherCountryFactor }
+            scored.append((Int64(id), scores.combined))
             if scores.combined >= configuration.eventSimilarity { joinable.append(Int64(id)) }
             if best == nil || scores.combined > best!.scores.combined
                 || (scores.combined == best!.scores.combined && Int64(id) < best!.id)
@@ -416,7 +438,7 @@ public final class DedupEngine {
                 best = (Int64(id), scores)
             }
         }
-        return (best, candidates.count, joinable)
+        return (best, candidates.count, joinable, scored)
     }
 
     /// Merges two events when their centroids are alike enough to be one; the older id survives
@@ -426,21 +448,37 @@ public final class DedupEngine {
         let scores = SimilarityScores.between(
             first.centroid, first.published, second.centroid, second.published, configuration: configuration)
         guard scores.combined >= configuration.eventMergeSimilarity else { return nil }
-        let (keep, gone) = a < b ? (first, second) : (second, first)
+        return merge(first, second)
+    }
+
+    /// Merges two events: the older id survives and is returned.
+    func merge(_ first: EventState, _ second: EventState) -> Int64 {
+        let (keep, gone) = first.id < second.id ? (first, second) : (second, first)
         keep.absorb(gone)
+        for member in gone.graphMembers { graph.setEvent(member, keep.id) }
+        if !gone.graphMembers.isEmpty {
+            keep.graphMembers = (keep.graphMembers + gone.graphMembers).sorted { (graph[$0]?.slot ?? 0) < (graph[$1]?.slot ?? 0) }
+            keepYoung(keep)
+        }
+        unsettledEvents.remove(gone.id)
+        unsettledEvents.insert(keep.id)
         // The gone event's heaviest terms now retrieve the one that took it.
         index(gone.centroid, eventID: keep.id)
         deadEventPostings += gone.postings
         events[gone.id] = nil
         openEvents.set(gone.id, false)
         mergedInto.note(gone.id, into: keep.id)
-        touchCounter += 1
-        keep.touched = touchCounter
-        eventOrder.append((keep.id, touchCounter))
+        touch(keep)
         return keep.id
     }
 
-    private func index(_ vectors: FeatureVectors, eventID: Int64) {
+    func touch(_ event: EventState) {
+        touchCounter += 1
+        event.touched = touchCounter
+        eventOrder.append((event.id, touchCounter))
+    }
+
+    func index(_ vectors: FeatureVectors, eventID: Int64) {
         var added = 0
         for entry in vectors.content.top(Self.indexedContentTerms) {
             eventPostings.insert(UInt64(entry.term), UInt32(truncatingIfNeeded: eventID))
@@ -520,7 +558,7 @@ public final class DedupEngine {
 
     /// Keeps an article in memory. A copy (`indexed` false) is not indexed for wording: later
     /// copies find its original, and shared sentences point to the earliest article anyway.
-    private func remember(_ input: Input, eventID: Int64, indexed: Bool = true) {
+    private func remember(_ input: Input, eventID: Int64, originalID: Int64? = nil, indexed: Bool = true) {
         let slot = slotBase &+ UInt32(recent.count)
         var sentenceEntries = 0
         if indexed {
@@ -538,7 +576,8 @@ public final class DedupEngine {
         let bodyHash = Self.bodyHash(input.profile.bodyKey)
         recent.append(
             RecentArticle(
-                id: input.articleID, eventID: eventID, hasSignature: indexed && !input.profile.signature.isEmpty,
+                id: input.articleID, eventID: eventID, originalID: originalID ?? input.articleID,
+                hasSignature: indexed && !input.profile.signature.isEmpty,
                 shingleCount: Int32(clamping: input.profile.shingleCount), sentenceEntries: Int32(sentenceEntries),
                 arrival: input.arrival, bodyHash: bodyHash))
         liveRecent += 1
@@ -627,6 +666,7 @@ public final class DedupEngine {
             sentenceStart -= recentStart
             recentStart = 0
         }
+        graph.evict(arrivedBefore: sentenceLimit, maximum: configuration.maximumRecentArticles)
         let eventLimit = latestArrival - configuration.window
         var removedEvents = false
         while eventOrderStart < eventOrder.count {
@@ -673,6 +713,9 @@ enum GermanNouns {
 struct RecentArticle {
     var id: Int64
     var eventID: Int64
+    /// The original article it copies (its own id for an original): copies follow their
+    /// original when consolidation moves it to another event.
+    var originalID: Int64
     /// Its MinHash signature is in the engine's flat signature store, at its index.
     var hasSignature: Bool
     var shingleCount: Int32
@@ -712,13 +755,20 @@ final class EventState {
     /// The leading names as last worked out; refreshed while the event is young and then every
     /// few articles (the leaders of a large event change slowly).
     private var cachedTopNames: [String] = []
-    private var topNamesAt = -1
+    fileprivate var topNamesAt = -1
     var touched: UInt64 = 0
     /// Entries it has in the event index.
     var postings = 0
     /// Per place, the sum over the original articles of the share of their place mentions.
     var places: [Int: Double] = [:]
     var placeArticles = 0
+    /// Its original reports in the neighbour graph, in the order they joined.
+    var graphMembers: [Int64] = []
+    /// It has original reports the graph does not hold (older than the window, or from before a
+    /// restart): consolidation can move reports out of it, but not rebuild it from the rest.
+    var anchored = false
+    /// It grew past ``DedupEngine/consolidationLimit`` reports: established, no longer consolidated.
+    var established = false
 
     init(id: Int64, firstSeen: Double) {
         self.id = id
@@ -745,6 +795,8 @@ final class EventState {
         earlierSourceCount += other.earlierSourceCount
         for (place, share) in other.places { places[place, default: 0] += share }
         placeArticles += other.placeArticles
+        anchored = anchored || other.anchored
+        established = established || other.established
         content.add(other.content, limit: DedupEngine.centroidLimits.content)
         names.add(other.names, limit: DedupEngine.centroidLimits.names)
         numbers.add(other.numbers, limit: DedupEngine.centroidLimits.numbers)
@@ -868,6 +920,58 @@ final class EventState {
         return articleShareOfEventTop < DedupEngine.minorPlaceShare && eventShareOfArticleTop < DedupEngine.minorPlaceShare
     }
 
+    /// Adds a report's place mentions to the event's shares (`sign` -1 takes them away).
+    func notePlaces(_ articlePlaces: [ArticleProfile.PlaceCount], sign: Double = 1) {
+        let mentions = articlePlaces.reduce(0) { $0 + $1.count }
+        guard mentions > 0 else { return }
+        placeArticles += sign > 0 ? 1 : -1
+        for place in articlePlaces {
+            let share = (places[place.place] ?? 0) + sign * Double(place.count) / Double(mentions)
+            places[place.place] = share > 1e-9 ? share : nil
+        }
+    }
+
+    /// The centroids and publication span as the sum of these reports alone.
+    func rebuild(from reports: [NeighbourGraph.Node]) {
+        content = SparseVector()
+        names = SparseVector()
+        numbers = SparseVector()
+        published = nil
+        places = [:]
+        placeArticles = 0
+        for report in reports {
+            add(report.vectors)
+            if let span = report.published { published = published.map { $0.union(span) } ?? span }
+            notePlaces(report.places)
+        }
+    }
+
+    func add(_ vectors: FeatureVectors) {
+        content.add(vectors.content, limit: DedupEngine.centroidLimits.content)
+        names.add(vectors.names, limit: DedupEngine.centroidLimits.names)
+        numbers.add(vectors.numbers, limit: DedupEngine.centroidLimits.numbers)
+    }
+
+    func subtract(_ vectors: FeatureVectors) {
+        content.subtract(vectors.content)
+        names.subtract(vectors.names)
+        numbers.subtract(vectors.numbers)
+    }
+
+    /// Moves the counts of the names these reports use to `other` (reports leaving for it).
+    func moveNames(of reports: [NeighbourGraph.Node], to other: EventState) {
+        var kept: [NameCount] = []
+        for name in nameCounts {
+            let term = SparseVector.Entry.term(name.hash)
+            let count = reports.reduce(0) { $0 + ($1.vectors.names.contains(term) ? 1 : 0) }
+            if count > 0 { other.nameCounts.append(NameCount(hash: name.hash, count: count, label: name.label)) }
+            if name.count > count { kept.append(NameCount(hash: name.hash, count: name.count - count, label: name.label)) }
+        }
+        nameCounts = kept
+        topNamesAt = -1
+        other.topNamesAt = -1
+    }
+
     var summary: EventSummary {
         EventSummary(
             id: id, title: title, firstSeen: firstSeen, lastSeen: lastSeen, published: published,
@@ -881,18 +985,25 @@ final class EventState {
 extension DedupEngine {
     /// Puts an article the store has already decided back into memory (at start-up), without
     /// deciding again: it rejoins its event, and originals add to the event's centroid.
-    public func replay(_ input: Input, kind: DedupDecision.Kind, eventID: Int64) {
+    ///
+    /// - Parameter copyOf: for a copy, the article it copies, so that it follows its original if
+    ///   consolidation moves it to another event.
+    public func replay(_ input: Input, kind: DedupDecision.Kind, eventID: Int64, copyOf: Int64? = nil) {
         latestArrival = max(latestArrival, input.arrival)
         nextEventID = max(nextEventID, eventID + 1)
         switch kind {
         case .exactDuplicate, .nearDuplicate:
             _ = join(eventID, input, vectors: nil, centrality: nil, storedEvent: { _ in nil })
+            remember(input, eventID: eventID, originalID: copyOf.map { originalOf($0) ?? $0 }, indexed: false)
         case .sameEvent, .newEvent:
             let vectors = FeatureVectors(input.profile, statistics: statistics)
+            let scored = configuration.consolidationLinkage < 1
+                ? bestEvent(for: vectors, published: input.profile.published, places: input.profile.places).scored : []
             _ = join(eventID, input, vectors: vectors, centrality: kind == .newEvent ? nil : 0, storedEvent: { _ in nil })
             index(vectors, eventID: eventID)
+            remember(input, eventID: eventID)
+            link(input, vectors: vectors, eventID: eventID, scored: scored)
         }
-        remember(input, eventID: eventID, indexed: kind == .sameEvent || kind == .newEvent)
         evict()
     }
 
@@ -903,13 +1014,18 @@ extension DedupEngine {
 
     /// Sets what the store knows of an event held in memory (counts and sources over all its
     /// articles, also those memory no longer holds).
-    public func restore(_ summary: EventSummary, sources: [String]) {
+    ///
+    /// - Parameter replacingSources: the sources are all the event has (after consolidation moved
+    ///   articles out of it), not ones to add to those memory knows.
+    public func restore(_ summary: EventSummary, sources: [String], replacingSources: Bool = false) {
         guard let event = events[summary.id] else { return }
         event.title = summary.title ?? event.title
         event.firstSeen = summary.firstSeen
-        event.lastSeen = max(event.lastSeen, summary.lastSeen)
+        event.lastSeen = replacingSources ? summary.lastSeen : max(event.lastSeen, summary.lastSeen)
         event.published = summary.published
+        if summary.articleCount > event.articleCount { event.anchored = true }
         event.articleCount = summary.articleCount
+        if replacingSources { event.sourceKeys = [] }
         event.sourceKeys.formUnion(sources.map { $0.lowercased() })
         event.earlierSourceCount = max(0, summary.sourceCount - event.sourceKeys.count)
     }
@@ -929,3 +1045,4 @@ extension DedupEngine {
         nextEventID = max(nextEventID, id + 1)
     }
 }
+

@@ -115,6 +115,33 @@ public struct SparseVector: Sendable, Equatable {
         norm = Self.norm(of: merged)
     }
 
+    /// Takes `other` away (a member leaving a centroid); what is left at 0 or below goes.
+    public mutating func subtract(_ other: SparseVector) {
+        var result: [Entry] = []
+        result.reserveCapacity(entries.count)
+        var j = 0
+        let b = other.entries
+        for entry in entries {
+            while j < b.count && b[j].term < entry.term { j += 1 }
+            var weight = entry.weight
+            if j < b.count && b[j].term == entry.term { weight -= b[j].weight }
+            if weight > 1e-6 { result.append(Entry(term: entry.term, weight: weight)) }
+        }
+        entries = result
+        norm = Self.norm(of: result)
+    }
+
+    /// Whether the vector has this term.
+    public func contains(_ term: UInt32) -> Bool {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].term < term { low = middle + 1 } else { high = middle }
+        }
+        return low < entries.count && entries[low].term == term
+    }
+
     /// The entries both share, heaviest product first.
     public func shared(with other: SparseVector, limit: Int) -> [(term: UInt32, weight: Float)] {
         var result: [(term: UInt32, weight: Float)] = []

@@ -65,10 +65,12 @@ public enum DedupEvaluation {
             decisions.append(decision)
             dated.append(profile.published != nil)
         }
-        // An event merged into another later counts as that one: scored as things stand at the end.
-        var merges = MergedEvents()
-        for decision in decisions.compactMap({ $0 }) { merges.note(decision) }
-        predicted = predicted.map(merges.current)
+        // Scored as things stand at the end, after consolidating the open events as `analyze` does
+        // once its input is read: merged events count as the event that took them, articles moved
+        // by consolidation as their new event.
+        _ = engine.consolidateAll()
+        let current = engine.currentEvents()
+        predicted = predicted.enumerated().map { index, event in current[Int64(index + 1)] ?? event }
         return ClusteringResult(
             documents: documents.count, goldEvents: Set(gold).count, predictedEvents: Set(predicted).count,
             score: BCubed(predicted: predicted, gold: gold), seconds: Date().timeIntervalSince(start),

@@ -236,7 +236,7 @@ struct Reader {
         let fractions: [(String, WritableKeyPath<DedupConfiguration, Double>)] = [
             ("near_duplicate_similarity", \.nearDuplicateSimilarity),
             ("near_duplicate_containment", \.nearDuplicateContainment), ("event_similarity", \.eventSimilarity),
-            ("event_merge_similarity", \.eventMergeSimilarity),
+            ("event_merge_similarity", \.eventMergeSimilarity), ("consolidation_linkage", \.consolidationLinkage),
         ]
         let weights: [(String, WritableKeyPath<DedupConfiguration, Double>)] = [
             ("content_weight", \.contentWeight), ("names_weight", \.namesWeight), ("numbers_weight", \.numbersWeight),

@@ -30,6 +30,7 @@ public enum ConfigurationSummary {
             dedup.near_duplicate_containment \(dedup.nearDuplicateContainment)
             dedup.event_similarity           \(dedup.eventSimilarity)
             dedup.event_merge_similarity     \(dedup.eventMergeSimilarity)
+            dedup.consolidation_linkage      \(dedup.consolidationLinkage)
             dedup.content_weight             \(dedup.contentWeight)
             dedup.names_weight               \(dedup.namesWeight)
             dedup.numbers_weight             \(dedup.numbersWeight)

@@ -33,6 +33,9 @@ final class Ingestor: @unchecked Sendable {
     /// Original articles decided since the term statistics were last saved.
     private var originalsSinceSnapshot = 0
     static let snapshotEvery = 10_000
+    /// Events are consolidated when input pauses, and at least this often (nanoseconds) while it
+    /// does not.
+    static let consolidationInterval: UInt64 = 60_000_000_000
 
     /// The dedup settings in force (a reload may change them).
     private let liveDedup: @Sendable () -> DedupConfiguration
@@ -302,6 +305,52 @@ final class Ingestor: @unchecked Sendable {
         if !recorded.alerts.isEmpty { announce(recorded.alerts) }
     }
 
+    /// Consolidates the events that changed since the last time (when input pauses): reports that
+    /// turn out to be another event's move to a new event, events that turn out to be one merge.
+    func consolidateEvents() {
+        guard let engine, !engineNeedsRestore, engine.hasUnsettledEvents else { return }
+        let started = Clock.monotonicNanoseconds()
+        let consolidated: Store.ConsolidatedEvents
+        do {
+            consolidated = try store.consolidate(engine: engine, at: Clock.wallSeconds())
+        } catch {
+            // The engine changed and the store did not: rebuild it before the next batch.
+            engineNeedsRestore = true
+            statistics.lastError.set("\(error)")
+            logger.error("cannot commit consolidated events; the dedup engine is rebuilt from the store", metadata: ["error": "\(error)"])
+            return
+        }
+        guard !consolidated.changes.isEmpty else { return }
+        logConsolidation(consolidated.changes)
+        logger.info(
+            "events consolidated",
+            metadata: [
+                "changes": "\(consolidated.changes.count)", "events": "\(consolidated.events.count)",
+                "ms": "\(FixedPoint.format(Double(Clock.monotonicNanoseconds() &- started) / 1e6, digits: 1))",
+                "event": "events-consolidated",
+            ])
+        if let feed, feed.isFollowed {
+            for event in consolidated.events { feed.post(.object(["change": .object(["kind": "event", "event": ControlQueries.event(event)])])) }
+        }
+    }
+
+    /// One log line per consolidation change.
+    private func logConsolidation(_ changes: [EventChange]) {
+        for change in changes {
+            switch change {
+            case .split(let event, let into, let articles):
+                logger.info(
+                    "reports moved to a new event",
+                    metadata: [
+                        "event_id": "\(into)", "split_from": "\(event)", "articles": "\(articles.map(String.init).joined(separator: ","))",
+                        "event": "event-split",
+                    ])
+            case .merge(let gone, let survivor):
+                logger.info("events merged", metadata: ["event_id": "\(survivor)", "merged_events": "\(gone)", "event": "events-merged"])
+            }
+        }
+    }
+
     /// Hands fired alerts to the sinks and to followers; held ones wait for the digest.
     private func announce(_ stored: [StoredAlert]) {
         for alert in stored where alert.deferred {
@@ -460,6 +509,7 @@ final class Ingestor: @unchecked Sendable {
                 }
             }
             logger.info("stored", metadata: metadata)
+            if let decision, !decision.consolidation.isEmpty { logConsolidation(decision.consolidation) }
             if let feed, feed.isFollowed, let decision {
                 let listing = ArticleListing(
                     id: articleID, title: article?.title, source: article?.source, published: article?.published?.description,

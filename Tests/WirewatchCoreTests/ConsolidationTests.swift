@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+@testable import WirewatchCore
+
+struct ConsolidationTests {
+    /// A vector of one space with these terms (weights before normalising).
+    static func vector(_ terms: [UInt32: Float]) -> SparseVector {
+        SparseVector(sorted: terms.sorted { $0.key < $1.key }.map { SparseVector.Entry(term: $0.key, weight: $0.value) }).normalised()
+    }
+
+    static func node(_ terms: [UInt32: Float], slot: UInt32, event: Int64 = 1) -> NeighbourGraph.Node {
+        NeighbourGraph.Node(
+            vectors: FeatureVectors(content: vector(terms), names: vector(terms), numbers: SparseVector()), published: nil,
+            arrival: Double(slot), slot: slot, eventID: event, places: [])
+    }
+
+    @Test func aReportIsLinkedToTheMostSimilarEarlierReportsAndTheyToIt() {
+        var graph = NeighbourGraph()
+        let configuration = DedupConfiguration()
+        graph.insert(1, node: Self.node([1: 1, 2: 1, 3: 1], slot: 0), candidates: [], configuration: configuration)
+        graph.insert(2, node: Self.node([1: 1, 2: 1, 4: 1], slot: 1), candidates: [1], configuration: configuration)
+        // Nothing in common with either: not linked at all.
+        graph.insert(3, node: Self.node([7: 1, 8: 1], slot: 2), candidates: [1, 2], configuration: configuration)
+        let changed = graph.insert(4, node: Self.node([1: 1, 2: 1, 3: 1, 4: 1], slot: 3), candidates: [1, 2, 3], configuration: configuration)
+        #expect(graph[4]?.neighbours.map(\.id).sorted() == [1, 2])
+        #expect(graph[1]?.neighbours.map(\.id) == [4, 2])
+        #expect(graph[3]?.neighbours.isEmpty == true)
+        #expect(Set(changed) == [1, 2])
+        let similarity = graph[2]!.neighbours.first { $0.id == 1 }!.similarity
+        #expect(abs(similarity - 2.0 / 3) < 1e-5)
+    }
+
+    @Test func aReportKeepsOnlyItsFiveNearestNeighbours() {
+        var graph = NeighbourGraph()
+        let configuration = DedupConfiguration()
+        graph.insert(1, node: Self.node([1: 1, 2: 1], slot: 0), candidates: [], configuration: configuration)
+        // Ever more alike: each later one pushes the least alike out of the first one's list.
+        for id in Int64(2)...8 {
+            var terms: [UInt32: Float] = [1: 1, 2: 1]
+            terms[UInt32(100 + id)] = Float(9 - id)
+            graph.insert(id, node: Self.node(terms, slot: UInt32(id)), candidates: Array(1..<id), configuration: configuration)
+        }
+        #expect(graph[1]?.neighbours.count == NeighbourGraph.neighbourCount)
+        #expect(graph[1]?.neighbours.map(\.id) == [8, 7, 6, 5, 4])
+        let weights = graph.neighbourhood(1)
+        #expect(weights.map(\.id) == [1, 4, 5, 6, 7, 8])
+        #expect(abs(weights.reduce(0) { $0 + $1.weight * $1.weight } - 1) < 1e-5)
+    }
+
+    @Test func reportsLeaveTheGraphWithTheWindow() {
+        var graph = NeighbourGraph()
+        let configuration = DedupConfiguration()
+        for id in Int64(1)...4 {
+            graph.insert(id, node: Self.node([1: 1], slot: UInt32(id)), candidates: Array(1..<id), configuration: configuration)
+        }
+        graph.evict(arrivedBefore: 3, maximum: 100)
+        #expect(graph.count == 2)
+        #expect(graph[2] == nil && graph[3] != nil)
+        graph.evict(arrivedBefore: 0, maximum: 1)
+        #expect(graph.count == 1 && graph[4] != nil)
+    }
+
+    /// Two groups of reports, each alike within and little across; with `bridge`, one report of
+    /// each is alike to one of the other as well.
+    static func twoStories(size: Int, bridge: Bool) -> (NeighbourGraph, [Int64]) {
+        var graph = NeighbourGraph()
+        let configuration = DedupConfiguration()
+        var ids: [Int64] = []
+        for index in 0..<(2 * size) {
+            let story = UInt32(index % 2)
+            var terms: [UInt32: Float] = [1000: 1, 1000 + story * 10 + 1: 2, 1000 + story * 10 + 2: 2, UInt32(index): 1]
+            if bridge && index < 2 { terms[1000 + (1 - story) * 10 + 1] = 2 }
+            let id = Int64(index + 1)
+            graph.insert(id, node: Self.node(terms, slot: UInt32(index)), candidates: ids, configuration: configuration)
+            ids.append(id)
+        }
+        return (graph, ids)
+    }
+
+    @Test func reportsOfTwoStoriesInOneEventFallIntoTwoGroups() {
+        let (graph, ids) = Self.twoStories(size: 6, bridge: true)
+        let groups = Consolidation.groups(ids, in: graph, threshold: DedupConfiguration().consolidationLinkage)
+        #expect(groups.count == 2, "\(groups)")
+        #expect(groups.map { Set($0.map { $0 % 2 }) } == [[1], [0]])
+        // In the order of their first report.
+        #expect(groups[0].first == 1)
+        #expect(Consolidation.linkage(groups[0], groups[1], in: graph) < Consolidation.linkage(groups[0], groups[0], in: graph))
+    }
+
+    @Test func reportsOfOneStoryStayOneGroup() {
+        let (graph, ids) = Self.twoStories(size: 6, bridge: false)
+        let oneStory = ids.filter { $0 % 2 == 1 }
+        #expect(Consolidation.groups(oneStory, in: graph, threshold: DedupConfiguration().consolidationLinkage) == [oneStory])
+        #expect(Consolidation.groups([5], in: graph, threshold: 0.5) == [[5]])
+    }
+
+    // MARK: The engine
+
+    /// An English report of one of two earthquakes of the same kind in one region: shared words of
+    /// the kind, words and names of its own story, and some of its own.
+    static func quakeReport(story: Int, index: Int) -> Article {
+        let common = ["earthquake", "magnitude", "struck", "residents", "buildings", "damage", "tremor", "geological"]
+        let stories = [
+            (place: "Lisbon", names: ["Maria Santos", "Civil Protection"], words: ["ferry", "harbour", "bridge", "cathedral", "tram"], numbers: ["4.7", "11", "230"]),
+            (place: "Porto", names: ["Joao Ferreira", "Red Cross"], words: ["vineyard", "hospital", "stadium", "school", "railway"], numbers: ["5.2", "38", "1400"]),
+        ]
+        let own = stories[story]
+        var random = SplitMix64(seed: UInt64(story * 1000 + index))
+        func pick(_ list: [String]) -> String { list[Int(random.next() % UInt64(list.count))] }
+        var sentences: [String] = []
+        for _ in 0..<8 {
+            let words = (0..<4).map { _ in pick(common) } + (0..<3).map { _ in pick(own.words) }
+            sentences.append(
+                "The \(words[0]) near \(own.place) left \(words[4]) and \(words[5]) with \(words[1]), \(pick(own.names)) said, "
+                    + "after \(words[2]) of \(pick(own.numbers)) hit the \(words[6]) and \(words[3]) in \(own.place).")
+        }
+        let title = "Magnitude \(own.numbers[0]) earthquake strikes near \(own.place)"
+        return Article(
+            title: title, sections: [Article.Section(heading: nil, paragraphs: sentences, isLead: true)], language: "en", format: .text,
+            encoding: "utf-8")
+    }
+
+    @Test func twoStoriesOfOneKindThatJoinedOneEventAreSplitWhenConsolidated() {
+        // Everything joins what it resembles at all, as the first report of a second earthquake
+        // joins the first's event.
+        var configuration = DedupConfiguration()
+        configuration.eventSimilarity = 0.01
+        configuration.eventMergeSimilarity = 1
+        let engine = DedupEngine(configuration: configuration)
+        let reports = (0..<12).map { Self.quakeReport(story: $0 % 2, index: $0) }
+        let decisions = EventClusteringTests.decide(reports, engine: engine)
+        #expect(Set(decisions.map(\.eventID)).count == 1)
+        let changes = decisions.flatMap(\.consolidation) + engine.consolidateAll()
+        #expect(changes.contains { if case .split = $0 { true } else { false } }, "\(changes)")
+        let current = engine.currentEvents()
+        let lisbon = Set((0..<12).filter { $0 % 2 == 0 }.map { current[Int64($0 + 1)]! })
+        let porto = Set((0..<12).filter { $0 % 2 == 1 }.map { current[Int64($0 + 1)]! })
+        #expect(lisbon.count == 1 && porto.count == 1 && lisbon != porto, "\(current.sorted { $0.key < $1.key })")
+        // The event the first report opened keeps its id; each part counts its own reports.
+        #expect(lisbon.first == decisions[0].eventID)
+        #expect(engine.event(lisbon.first!)?.articleCount == 6)
+        #expect(engine.event(porto.first!)?.articleCount == 6)
+        #expect(engine.consolidateAll().isEmpty)
+    }
+
+    @Test func aCopyFollowsItsOriginalToTheEventItIsMovedTo() {
+        var configuration = DedupConfiguration()
+        configuration.eventSimilarity = 0.01
+        configuration.eventMergeSimilarity = 1
+        let engine = DedupEngine(configuration: configuration)
+        var reports = (0..<12).map { Self.quakeReport(story: $0 % 2, index: $0) }
+        // An exact copy of the first Porto report, and a copy of that copy.
+        reports += [reports[1], reports[1]]
+        let decisions = EventClusteringTests.decide(reports, engine: engine)
+        #expect(decisions[12].kind == .exactDuplicate && decisions[13].kind == .exactDuplicate)
+        _ = engine.consolidateAll()
+        let current = engine.currentEvents()
+        #expect(current[13] == current[2] && current[14] == current[2])
+        #expect(current[13] != current[1])
+    }
+
+    @Test func reportsOfOneStoryAreNotSplitHoweverLowTheJoiningThreshold() {
+        var configuration = DedupConfiguration()
+        configuration.eventSimilarity = 0.01
+        let engine = DedupEngine(configuration: configuration)
+        let reports = (0..<12).map { Self.quakeReport(story: 0, index: $0) }
+        let decisions = EventClusteringTests.decide(reports, engine: engine)
+        #expect(decisions.allSatisfy { $0.consolidation.isEmpty })
+        #expect(engine.consolidateAll().isEmpty)
+        #expect(Set(engine.currentEvents().values).count == 1)
+    }
+
+    @Test func consolidationCanBeTurnedOff() {
+        var configuration = DedupConfiguration()
+        configuration.eventSimilarity = 0.01
+        configuration.consolidationLinkage = 1
+        let engine = DedupEngine(configuration: configuration)
+        let decisions = EventClusteringTests.decide((0..<12).map { Self.quakeReport(story: $0 % 2, index: $0) }, engine: engine)
+        #expect(decisions.allSatisfy { $0.consolidation.isEmpty })
+        #expect(engine.consolidateAll().isEmpty)
+        #expect(Set(engine.currentEvents().values).count == 1)
+    }
+
+    @Test func theSeedsStayOneEventAfterConsolidation() throws {
+        let engine = DedupEngine()
+        let decisions = EventClusteringTests.decide(try EventClusteringTests.seeds(), engine: engine)
+        #expect(decisions.allSatisfy { $0.consolidation.isEmpty })
+        #expect(engine.consolidateAll().isEmpty)
+        #expect(Set(engine.currentEvents().values).count == 1)
+    }
+}
