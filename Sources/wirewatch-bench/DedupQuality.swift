@@ -29,6 +29,9 @@ struct DedupQuality: ParsableCommand {
     @Option(help: "Override the weights content,names,numbers, for ablations.")
     var weights: String?
 
+    @Option(help: "Override dedup.consolidation_linkage (1 turns consolidation off), for ablations.")
+    var linkage: Double?
+
     @Flag(help: "List the mixed and split clusters of the first order.")
     var details = false
 
@@ -122,6 +125,7 @@ struct DedupQuality: ParsableCommand {
         print("machine: \(IngestBenchmark.machineDescription())")
         var defaults = DedupConfiguration()
         if let window { defaults.window = window * 3600 }
+        if let linkage { defaults.consolidationLinkage = linkage }
         if let weights {
             let values = weights.split(separator: ",").compactMap { Double($0) }
             if values.count == 3 {

@@ -212,27 +212,32 @@ extension DedupEngine {
     }
 
     /// The event this one's reports are linked to as much as to each other, if an article of one
-    /// could join the other. Time has weighed the links already: the texts alone are compared, so
-    /// that reports of one story a month apart that the neighbourhoods bring together can be one.
+    /// could join the other: the two events' centroids, or a report of each, are at least
+    /// ``DedupConfiguration/eventSimilarity`` alike. The centroids are compared on their texts
+    /// alone (time has weighed the links already), so that reports of one story a month apart
+    /// that the neighbourhoods bring together can be one.
     private func partner(of event: EventState) -> Int64? {
         guard !event.established else { return nil }
         let members = liveMembers(event)
         guard !members.isEmpty else { return nil }
-        var others = Set<Int64>()
+        // The events the reports are linked to, with the strongest link to each.
+        var strongest: [Int64: Float] = [:]
         for member in members {
             for neighbour in graph[member]?.neighbours ?? [] {
-                if let eventID = graph[neighbour.id]?.eventID, eventID != event.id { others.insert(eventID) }
+                guard let eventID = graph[neighbour.id]?.eventID, eventID != event.id else { continue }
+                strongest[eventID] = max(strongest[eventID] ?? 0, neighbour.similarity)
             }
         }
         var best: (id: Int64, linkage: Double)?
-        for other in others.sorted() {
+        for (other, link) in strongest.sorted(by: { $0.key < $1.key }) {
             guard let candidate = events[other], !candidate.established else { continue }
             let linkage = Consolidation.linkage(members, liveMembers(candidate), in: graph)
             guard linkage >= configuration.consolidationLinkage, best == nil || linkage > best!.linkage else { continue }
-            let similarity = SimilarityScores.between(
-                event.centroid, nil, candidate.centroid, nil, configuration: configuration
-            ).combined
-            guard similarity >= configuration.eventSimilarity else { continue }
+            let couldJoin =
+                Double(link) >= configuration.eventSimilarity
+                || SimilarityScores.between(event.centroid, nil, candidate.centroid, nil, configuration: configuration).combined
+                    >= configuration.eventSimilarity
+            guard couldJoin else { continue }
             best = (other, linkage)
         }
         return best?.id
