@@ -466,10 +466,14 @@ extension Store {
                     db, sql: "SELECT other_article_id, text FROM shared_passage WHERE article_id = ? ORDER BY rowid",
                     arguments: [id]
                 ).map { SharedPassage(text: $0["text"], otherArticleID: $0["other_article_id"]) }
+                let eventID: Int64? = row["event_id"]
+                let splitFrom = try eventID.flatMap {
+                    try Int64.fetchOne(db, sql: "SELECT split_from FROM event_split WHERE event_id = ?", arguments: [$0])
+                }
                 return StoredDecision(
-                    kind: kind, eventID: row["event_id"], duplicateOf: row["duplicate_of"],
+                    kind: kind, eventID: eventID, duplicateOf: row["duplicate_of"],
                     nearDuplicateOf: row["near_duplicate_of"], evidenceJSON: row["evidence"] ?? "{}",
-                    sharedPassages: passages)
+                    sharedPassages: passages, splitFrom: splitFrom)
             }
         } catch {
             throw StoreError(operation: "read the decision of article \(id)", path: path, underlying: error)
@@ -555,6 +559,8 @@ public struct StoredDecision: Sendable, Equatable {
     /// The evidence object as written (scores, shared terms, candidates).
     public var evidenceJSON: String
     public var sharedPassages: [SharedPassage]
+    /// The event consolidation split the article's event off, if it did.
+    public var splitFrom: Int64? = nil
 }
 
 /// Who published an article, as distinct sources are counted.

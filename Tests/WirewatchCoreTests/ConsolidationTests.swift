@@ -8,70 +8,93 @@ struct ConsolidationTests {
         SparseVector(sorted: terms.sorted { $0.key < $1.key }.map { SparseVector.Entry(term: $0.key, weight: $0.value) }).normalised()
     }
 
-    static func node(_ terms: [UInt32: Float], slot: UInt32, event: Int64 = 1) -> NeighbourGraph.Node {
-        NeighbourGraph.Node(
-            vectors: FeatureVectors(content: vector(terms), names: vector(terms), numbers: SparseVector()), published: nil,
-            arrival: Double(slot), slot: slot, eventID: event, places: [])
+    /// Adds a report whose words and names are these terms.
+    static func insert(
+        _ id: Int64, _ terms: [UInt32: Float], into graph: inout NeighbourGraph, candidates: [Int64], arrival: Double? = nil
+    ) {
+        graph.insert(
+            id, vectors: FeatureVectors(content: vector(terms), names: vector(terms), numbers: SparseVector()), published: nil,
+            arrival: arrival ?? Double(id), slot: UInt32(id), eventID: 1, places: [], candidates: candidates,
+            configuration: DedupConfiguration())
     }
 
     @Test func aReportIsLinkedToTheMostSimilarEarlierReportsAndTheyToIt() {
         var graph = NeighbourGraph()
-        let configuration = DedupConfiguration()
-        graph.insert(1, node: Self.node([1: 1, 2: 1, 3: 1], slot: 0), candidates: [], configuration: configuration)
-        graph.insert(2, node: Self.node([1: 1, 2: 1, 4: 1], slot: 1), candidates: [1], configuration: configuration)
+        Self.insert(1, [1: 1, 2: 1, 3: 1], into: &graph, candidates: [])
+        Self.insert(2, [1: 1, 2: 1, 4: 1], into: &graph, candidates: [1])
         // Nothing in common with either: not linked at all.
-        graph.insert(3, node: Self.node([7: 1, 8: 1], slot: 2), candidates: [1, 2], configuration: configuration)
-        let changed = graph.insert(4, node: Self.node([1: 1, 2: 1, 3: 1, 4: 1], slot: 3), candidates: [1, 2, 3], configuration: configuration)
-        #expect(graph[4]?.neighbours.map(\.id).sorted() == [1, 2])
-        #expect(graph[1]?.neighbours.map(\.id) == [4, 2])
-        #expect(graph[3]?.neighbours.isEmpty == true)
-        #expect(Set(changed) == [1, 2])
-        let similarity = graph[2]!.neighbours.first { $0.id == 1 }!.similarity
-        #expect(abs(similarity - 2.0 / 3) < 1e-5)
+        Self.insert(3, [7: 1, 8: 1], into: &graph, candidates: [1, 2])
+        Self.insert(4, [1: 1, 2: 1, 3: 1, 4: 1], into: &graph, candidates: [1, 2, 3])
+        #expect(graph.neighbours(of: 4).map(\.id).sorted() == [1, 2])
+        #expect(graph.neighbours(of: 1).map(\.id) == [4, 2])
+        #expect(graph.neighbours(of: 3).isEmpty)
+        let similarity = graph.neighbours(of: 2).first { $0.id == 1 }!.similarity
+        #expect(abs(similarity - 2.0 / 3) < 1e-3)
+        // What it keeps of a report: its vectors (16-bit weights), slot and event.
+        let report = graph.report(2)!
+        #expect(report.vectors.content.entries.map(\.term) == [1, 2, 4])
+        #expect(abs(report.vectors.content.entries[0].weight - 1 / Float(3).squareRoot()) < 1e-4)
+        #expect(report.slot == 2 && graph.eventID(of: 2) == 1)
+        graph.setEvent(2, 7)
+        #expect(graph.eventID(of: 2) == 7)
     }
 
     @Test func aReportKeepsOnlyItsFiveNearestNeighbours() {
         var graph = NeighbourGraph()
-        let configuration = DedupConfiguration()
-        graph.insert(1, node: Self.node([1: 1, 2: 1], slot: 0), candidates: [], configuration: configuration)
+        Self.insert(1, [1: 1, 2: 1], into: &graph, candidates: [])
         // Ever more alike: each later one pushes the least alike out of the first one's list.
         for id in Int64(2)...8 {
             var terms: [UInt32: Float] = [1: 1, 2: 1]
             terms[UInt32(100 + id)] = Float(9 - id)
-            graph.insert(id, node: Self.node(terms, slot: UInt32(id)), candidates: Array(1..<id), configuration: configuration)
+            Self.insert(id, terms, into: &graph, candidates: Array(1..<id))
         }
-        #expect(graph[1]?.neighbours.count == NeighbourGraph.neighbourCount)
-        #expect(graph[1]?.neighbours.map(\.id) == [8, 7, 6, 5, 4])
+        #expect(graph.neighbours(of: 1).count == NeighbourGraph.neighbourCount)
+        #expect(graph.neighbours(of: 1).map(\.id) == [8, 7, 6, 5, 4])
         let weights = graph.neighbourhood(1)
-        #expect(weights.map(\.id) == [1, 4, 5, 6, 7, 8])
+        #expect(weights.count == 6)
         #expect(abs(weights.reduce(0) { $0 + $1.weight * $1.weight } - 1) < 1e-5)
     }
 
-    @Test func reportsLeaveTheGraphWithTheWindow() {
+    @Test func reportsLeaveTheGraphWithTheWindowAndTheirLinksWithThem() {
         var graph = NeighbourGraph()
-        let configuration = DedupConfiguration()
-        for id in Int64(1)...4 {
-            graph.insert(id, node: Self.node([1: 1], slot: UInt32(id)), candidates: Array(1..<id), configuration: configuration)
+        for id in Int64(1)...5000 {
+            Self.insert(id, [1: 1, UInt32(id % 7 + 10): 1], into: &graph, candidates: id > 1 ? [id - 1] : [])
         }
-        graph.evict(arrivedBefore: 3, maximum: 100)
-        #expect(graph.count == 2)
-        #expect(graph[2] == nil && graph[3] != nil)
+        graph.evict(arrivedBefore: 4500, maximum: 100_000)
+        #expect(graph.count == 501)
+        #expect(graph.eventID(of: 4499) == nil && graph.eventID(of: 4500) != nil)
+        // Neighbours gone from the graph are not listed.
+        #expect(graph.neighbours(of: 4500).map(\.id) == [4501])
+        #expect(graph.report(4500)?.vectors.content.entries.count == 2)
         graph.evict(arrivedBefore: 0, maximum: 1)
-        #expect(graph.count == 1 && graph[4] != nil)
+        #expect(graph.count == 1 && graph.eventID(of: 5000) != nil)
+    }
+
+    @Test func theHeaviestWeightsAreSelectedWithoutSortingThemAll() {
+        var random = SplitMix64(seed: 3)
+        for count in [1, 2, 7, 64, 300] {
+            let weights = (0..<300).map { _ in Float(random.next() % 1000) / 10 }
+            var scratch = weights
+            #expect(FeatureVectors.selectHeaviest(count, in: &scratch) == weights.sorted(by: >)[count - 1])
+        }
+        let vector = Self.vector(Dictionary(uniqueKeysWithValues: (0..<100).map { (UInt32($0), Float($0 + 1)) }))
+        let cut = FeatureVectors(content: vector, names: vector, numbers: vector).compact(content: 10, names: 100, numbers: 5)
+        #expect(cut.content.entries.map(\.term) == Array(90..<100))
+        #expect(cut.names.entries.count == 100 && cut.numbers.entries.map(\.term) == Array(95..<100))
+        #expect(abs(cut.content.norm - 1) < 1e-5)
     }
 
     /// Two groups of reports, each alike within and little across; with `bridge`, one report of
     /// each is alike to one of the other as well.
     static func twoStories(size: Int, bridge: Bool) -> (NeighbourGraph, [Int64]) {
         var graph = NeighbourGraph()
-        let configuration = DedupConfiguration()
         var ids: [Int64] = []
         for index in 0..<(2 * size) {
             let story = UInt32(index % 2)
             var terms: [UInt32: Float] = [1000: 1, 1000 + story * 10 + 1: 2, 1000 + story * 10 + 2: 2, UInt32(index): 1]
             if bridge && index < 2 { terms[1000 + (1 - story) * 10 + 1] = 2 }
             let id = Int64(index + 1)
-            graph.insert(id, node: Self.node(terms, slot: UInt32(index)), candidates: ids, configuration: configuration)
+            Self.insert(id, terms, into: &graph, candidates: ids)
             ids.append(id)
         }
         return (graph, ids)

@@ -24,20 +24,15 @@ extension DedupEngine {
         for entry in linked where entry.id != eventID {
             if let other = events[entry.id] { candidates += other.graphMembers.suffix(Self.linkedReports) }
         }
-        let limits = NeighbourGraph.vectorLimits
-        let changed = graph.insert(
-            input.articleID,
-            node: NeighbourGraph.Node(
-                vectors: vectors.compact(content: limits.content, names: limits.names, numbers: limits.numbers),
-                published: input.profile.published, arrival: input.arrival, slot: slotBase &+ UInt32(recent.count - 1),
-                eventID: eventID, places: input.profile.places),
-            candidates: candidates, configuration: configuration)
+        graph.insert(
+            input.articleID, vectors: vectors, published: input.profile.published, arrival: input.arrival,
+            slot: slotBase &+ UInt32(recent.count - 1), eventID: eventID, places: input.profile.places, candidates: candidates,
+            configuration: configuration)
         event.graphMembers.append(input.articleID)
         keepYoung(event)
+        // Its own event waits for the next consolidation; an event it is linked to is looked at
+        // from here (``partner(of:)``).
         unsettledEvents.insert(eventID)
-        for id in changed {
-            if let other = graph[id]?.eventID { unsettledEvents.insert(other) }
-        }
     }
 
     /// An event past ``consolidationLimit`` reports is established: it keeps only its latest
@@ -146,7 +141,7 @@ extension DedupEngine {
 
     /// The event's reports the graph still holds (reports it no longer holds mark it anchored).
     private func liveMembers(_ event: EventState) -> [Int64] {
-        let live = event.graphMembers.filter { graph[$0]?.eventID == event.id }
+        let live = event.graphMembers.filter { graph.eventID(of: $0) == event.id }
         if live.count != event.graphMembers.count {
             event.anchored = true
             event.graphMembers = live
@@ -159,7 +154,7 @@ extension DedupEngine {
         var vectors = FeatureVectors(content: SparseVector(), names: SparseVector(), numbers: SparseVector())
         var published: TimeSpan?
         for id in reports {
-            guard let node = graph[id] else { continue }
+            guard let node = graph.report(id) else { continue }
             vectors.content.add(node.vectors.content, limit: Self.centroidLimits.content)
             vectors.names.add(node.vectors.names, limit: Self.centroidLimits.names)
             vectors.numbers.add(node.vectors.numbers, limit: Self.centroidLimits.numbers)
@@ -176,7 +171,7 @@ extension DedupEngine {
         let newID = nextEventID
         nextEventID += 1
         let moved = Set(reports)
-        let nodes = reports.compactMap { graph[$0] }
+        let nodes = reports.compactMap { graph.report($0) }
         let created = EventState(id: newID, firstSeen: .infinity)
         created.lastSeen = -.infinity
         // Copies come after their originals: the scan starts at the earliest one moved.
@@ -192,7 +187,7 @@ extension DedupEngine {
         created.articleCount = count
         event.articleCount = max(0, event.articleCount - count)
         for report in reports { graph.setEvent(report, newID) }
-        created.graphMembers = reports.sorted { (graph[$0]?.slot ?? 0) < (graph[$1]?.slot ?? 0) }
+        created.graphMembers = reports.sorted { (graph.slot(of: $0) ?? 0) < (graph.slot(of: $1) ?? 0) }
         event.graphMembers.removeAll { moved.contains($0) }
         created.rebuild(from: nodes)
         if event.anchored {
@@ -201,7 +196,7 @@ extension DedupEngine {
                 event.notePlaces(node.places, sign: -1)
             }
         } else {
-            event.rebuild(from: event.graphMembers.compactMap { graph[$0] })
+            event.rebuild(from: event.graphMembers.compactMap { graph.report($0) })
         }
         event.moveNames(of: nodes, to: created)
         events[newID] = created
@@ -223,21 +218,22 @@ extension DedupEngine {
         // The events the reports are linked to, with the strongest link to each.
         var strongest: [Int64: Float] = [:]
         for member in members {
-            for neighbour in graph[member]?.neighbours ?? [] {
-                guard let eventID = graph[neighbour.id]?.eventID, eventID != event.id else { continue }
+            for neighbour in graph.neighbours(of: member) {
+                guard let eventID = graph.eventID(of: neighbour.id), eventID != event.id else { continue }
                 strongest[eventID] = max(strongest[eventID] ?? 0, neighbour.similarity)
             }
         }
         var best: (id: Int64, linkage: Double)?
         for (other, link) in strongest.sorted(by: { $0.key < $1.key }) {
             guard let candidate = events[other], !candidate.established else { continue }
-            let linkage = Consolidation.linkage(members, liveMembers(candidate), in: graph)
-            guard linkage >= configuration.consolidationLinkage, best == nil || linkage > best!.linkage else { continue }
+            // Whether an article of one could join the other first: it is the cheaper test.
             let couldJoin =
                 Double(link) >= configuration.eventSimilarity
                 || SimilarityScores.between(event.centroid, nil, candidate.centroid, nil, configuration: configuration).combined
                     >= configuration.eventSimilarity
             guard couldJoin else { continue }
+            let linkage = Consolidation.linkage(members, liveMembers(candidate), in: graph)
+            guard linkage >= configuration.consolidationLinkage, best == nil || linkage > best!.linkage else { continue }
             best = (other, linkage)
         }
         return best?.id

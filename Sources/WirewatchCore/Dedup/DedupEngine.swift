@@ -457,7 +457,7 @@ public final class DedupEngine {
         keep.absorb(gone)
         for member in gone.graphMembers { graph.setEvent(member, keep.id) }
         if !gone.graphMembers.isEmpty {
-            keep.graphMembers = (keep.graphMembers + gone.graphMembers).sorted { (graph[$0]?.slot ?? 0) < (graph[$1]?.slot ?? 0) }
+            keep.graphMembers = (keep.graphMembers + gone.graphMembers).sorted { (graph.slot(of: $0) ?? 0) < (graph.slot(of: $1) ?? 0) }
             keepYoung(keep)
         }
         unsettledEvents.remove(gone.id)
@@ -932,7 +932,7 @@ final class EventState {
     }
 
     /// The centroids and publication span as the sum of these reports alone.
-    func rebuild(from reports: [NeighbourGraph.Node]) {
+    func rebuild(from reports: [NeighbourGraph.Report]) {
         content = SparseVector()
         names = SparseVector()
         numbers = SparseVector()
@@ -959,7 +959,7 @@ final class EventState {
     }
 
     /// Moves the counts of the names these reports use to `other` (reports leaving for it).
-    func moveNames(of reports: [NeighbourGraph.Node], to other: EventState) {
+    func moveNames(of reports: [NeighbourGraph.Report], to other: EventState) {
         var kept: [NameCount] = []
         for name in nameCounts {
             let term = SparseVector.Entry.term(name.hash)

@@ -62,7 +62,13 @@ public struct Explanation {
         if let da = decisions[0], let db = decisions[1], let ea = da.eventID, let eb = db.eventID {
             if let ida = a.id, db.duplicateOf == ida || db.nearDuplicateOf == ida { return "B copies A (\(db.kind.rawValue)); same event \(eb)" }
             if let idb = b.id, da.duplicateOf == idb || da.nearDuplicateOf == idb { return "A copies B (\(da.kind.rawValue)); same event \(ea)" }
-            return ea == eb ? "same event (\(ea)), as the engine decided" : "different events (A in \(ea), B in \(eb)), as the engine decided"
+            guard ea != eb else { return "same event (\(ea)), as the engine decided" }
+            var verdict = "different events (A in \(ea), B in \(eb)), as the engine decided"
+            if db.splitFrom == ea || da.splitFrom == eb {
+                let (part, whole) = db.splitFrom == ea ? (eb, ea) : (ea, eb)
+                verdict += "; consolidation split event \(part) off event \(whole): their reports share few nearest neighbours"
+            }
+            return verdict
         }
         if comparison.isNearDuplicate { return "near duplicates: one copies the other with edits" }
         return comparison.reachesEventThreshold
