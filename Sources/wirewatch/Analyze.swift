@@ -353,7 +353,7 @@ private struct Report {
 
     func printSummary() {
         var events = Set<Int64>()
-        for case .article(_, _, _, let event?, _, _, _) in lines { events.insert(merges.current(event)) }
+        for case .article(_, let id, _, let event?, _, _, _) in lines { events.insert(finalEvents[id] ?? merges.current(event)) }
         let parts = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }
         print("\n\(counts.values.reduce(0, +)) files: \(parts.joined(separator: ", ")); \(events.count) \(events.count == 1 ? "event" : "events")")
     }

@@ -182,4 +182,67 @@ struct DedupIntegrationTests {
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no article 999"))
     }
+
+    /// Reports 1…6 of two earthquakes of one kind, alternating, named so that file-name order is
+    /// arrival order; and a configuration under which every report joins what it resembles at
+    /// all, as the first report of a second earthquake joins the first's event.
+    static func quakeFolder() throws -> (folder: String, files: [String], config: String) {
+        let folder = NSTemporaryDirectory() + "wirewatch-quakes-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/in", withIntermediateDirectories: true)
+        let fixtures = repository + "/Tests/WirewatchCoreTests/Fixtures/"
+        var files: [String] = []
+        for number in 1...6 {
+            for place in ["lisbon", "porto"] {
+                let name = String(format: "%02d-%@-%d.txt", files.count + 1, place, number)
+                try FileManager.default.copyItem(atPath: fixtures + "quake-\(place)-\(number).txt", toPath: folder + "/in/" + name)
+                files.append(name)
+            }
+        }
+        try "[dedup]\nevent_similarity = 0.01\nevent_merge_similarity = 1\n".write(
+            toFile: folder + "/eager.toml", atomically: true, encoding: .utf8)
+        return (folder, files, folder + "/eager.toml")
+    }
+
+    @Test func analyzeMovesTheReportsOfASecondEarthquakeToAnEventOfTheirOwn() throws {
+        let (folder, _, config) = try Self.quakeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try runTool(DaemonHarness.cliPath, ["analyze", "--json", "--config", config, folder + "/in"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let objects = try result.stdout.split(separator: "\n").map { try JSONValue.decode(Array($0.utf8)) }
+        #expect(objects.count == 12)
+        var events: [String: Set<Int>] = [:]
+        for object in objects {
+            let name = ((object["path"]?.stringValue ?? "") as NSString).lastPathComponent
+            events[name.contains("lisbon") ? "lisbon" : "porto", default: []].insert(object["event"]?.intValue ?? -1)
+        }
+        #expect(events["lisbon"]?.count == 1 && events["porto"]?.count == 1, "\(result.stdout)")
+        #expect(events["lisbon"] != events["porto"])
+        let text = try runTool(DaemonHarness.cliPath, ["analyze", "--config", config, folder + "/in"])
+        #expect(text.stdout.contains("regrouped later"), "\(text.stdout)")
+        #expect(text.stdout.contains("12 files:") && text.stdout.contains("; 2 events"), "\(text.stdout)")
+    }
+
+    @Test func theDaemonMovesTheReportsOfASecondEarthquakeAndExplainSaysWhy() throws {
+        let (folder, files, config) = try Self.quakeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let daemon = try DaemonHarness(name: "consolidate")
+        defer { daemon.remove() }
+        daemon.extraArguments = ["--config", config]
+        try daemon.start()
+        for (index, name) in files.enumerated() {
+            try daemon.renameIn(name, try String(contentsOfFile: folder + "/in/" + name, encoding: .utf8))
+            try daemon.waitUntil("\(name) stored", timeout: 30) { try daemon.storedNames().count == index + 1 }
+        }
+        try daemon.waitUntil("the reports regrouped", timeout: 30) { daemon.log_().contains("event=event-split") }
+        let store = try daemon.store()
+        let articles = try store.allFiles().map(\.articleID)
+        let events = try store.events(ofArticles: articles)
+        let lisbon = Set(articles.enumerated().filter { $0.offset % 2 == 0 }.compactMap { events[$0.element] })
+        let porto = Set(articles.enumerated().filter { $0.offset % 2 == 1 }.compactMap { events[$0.element] })
+        #expect(lisbon.count == 1 && porto.count == 1 && lisbon != porto, "\(events)")
+        #expect(try store.allEvents().count == 2)
+        #expect(try daemon.stop() == 0)
+        let explained = try runTool(DaemonHarness.cliPath, ["explain", "--database", daemon.database, "1", "2"])
+        #expect(explained.stdout.contains("consolidation split event"), "\(explained.stdout)")
+    }
 }

@@ -119,39 +119,26 @@ struct ConsolidationTests {
 
     // MARK: The engine
 
-    /// An English report of one of two earthquakes of the same kind in one region: shared words of
-    /// the kind, words and names of its own story, and some of its own.
-    static func quakeReport(story: Int, index: Int) -> Article {
-        let common = ["earthquake", "magnitude", "struck", "residents", "buildings", "damage", "tremor", "geological"]
-        let stories = [
-            (place: "Lisbon", names: ["Maria Santos", "Civil Protection"], words: ["ferry", "harbour", "bridge", "cathedral", "tram"], numbers: ["4.7", "11", "230"]),
-            (place: "Porto", names: ["Joao Ferreira", "Red Cross"], words: ["vineyard", "hospital", "stadium", "school", "railway"], numbers: ["5.2", "38", "1400"]),
-        ]
-        let own = stories[story]
-        var random = SplitMix64(seed: UInt64(story * 1000 + index))
-        func pick(_ list: [String]) -> String { list[Int(random.next() % UInt64(list.count))] }
-        var sentences: [String] = []
-        for _ in 0..<8 {
-            let words = (0..<4).map { _ in pick(common) } + (0..<3).map { _ in pick(own.words) }
-            sentences.append(
-                "The \(words[0]) near \(own.place) left \(words[4]) and \(words[5]) with \(words[1]), \(pick(own.names)) said, "
-                    + "after \(words[2]) of \(pick(own.numbers)) hit the \(words[6]) and \(words[3]) in \(own.place).")
-        }
-        let title = "Magnitude \(own.numbers[0]) earthquake strikes near \(own.place)"
-        return Article(
-            title: title, sections: [Article.Section(heading: nil, paragraphs: sentences, isLead: true)], language: "en", format: .text,
-            encoding: "utf-8")
+    /// Report `number` (1 to 7) of one of two earthquakes of the same kind (`quake-lisbon-N.txt`,
+    /// `quake-porto-N.txt`): words of the kind in common, words, names and numbers of its own.
+    static func quakeReport(_ place: String, _ number: Int) throws -> Article {
+        let name = "quake-\(place)-\(number).txt"
+        return try ArticleParser().parse(EventClusteringTests.fixture(name), fileName: name)
     }
 
-    @Test func twoStoriesOfOneKindThatJoinedOneEventAreSplitWhenConsolidated() {
+    /// Reports 1…6 of each earthquake, alternating (Lisbon first).
+    static func alternatingQuakeReports() throws -> [Article] {
+        try (1...6).flatMap { [try quakeReport("lisbon", $0), try quakeReport("porto", $0)] }
+    }
+
+    @Test func twoStoriesOfOneKindThatJoinedOneEventAreSplitWhenConsolidated() throws {
         // Everything joins what it resembles at all, as the first report of a second earthquake
         // joins the first's event.
         var configuration = DedupConfiguration()
         configuration.eventSimilarity = 0.01
         configuration.eventMergeSimilarity = 1
         let engine = DedupEngine(configuration: configuration)
-        let reports = (0..<12).map { Self.quakeReport(story: $0 % 2, index: $0) }
-        let decisions = EventClusteringTests.decide(reports, engine: engine)
+        let decisions = EventClusteringTests.decide(try Self.alternatingQuakeReports(), engine: engine)
         #expect(Set(decisions.map(\.eventID)).count == 1)
         let changes = decisions.flatMap(\.consolidation) + engine.consolidateAll()
         #expect(changes.contains { if case .split = $0 { true } else { false } }, "\(changes)")
@@ -166,12 +153,12 @@ struct ConsolidationTests {
         #expect(engine.consolidateAll().isEmpty)
     }
 
-    @Test func aCopyFollowsItsOriginalToTheEventItIsMovedTo() {
+    @Test func aCopyFollowsItsOriginalToTheEventItIsMovedTo() throws {
         var configuration = DedupConfiguration()
         configuration.eventSimilarity = 0.01
         configuration.eventMergeSimilarity = 1
         let engine = DedupEngine(configuration: configuration)
-        var reports = (0..<12).map { Self.quakeReport(story: $0 % 2, index: $0) }
+        var reports = try Self.alternatingQuakeReports()
         // An exact copy of the first Porto report, and a copy of that copy.
         reports += [reports[1], reports[1]]
         let decisions = EventClusteringTests.decide(reports, engine: engine)
@@ -182,23 +169,22 @@ struct ConsolidationTests {
         #expect(current[13] != current[1])
     }
 
-    @Test func reportsOfOneStoryAreNotSplitHoweverLowTheJoiningThreshold() {
+    @Test func reportsOfOneStoryAreNotSplitHoweverLowTheJoiningThreshold() throws {
         var configuration = DedupConfiguration()
         configuration.eventSimilarity = 0.01
         let engine = DedupEngine(configuration: configuration)
-        let reports = (0..<12).map { Self.quakeReport(story: 0, index: $0) }
-        let decisions = EventClusteringTests.decide(reports, engine: engine)
+        let decisions = EventClusteringTests.decide(try (1...7).map { try Self.quakeReport("lisbon", $0) }, engine: engine)
         #expect(decisions.allSatisfy { $0.consolidation.isEmpty })
         #expect(engine.consolidateAll().isEmpty)
         #expect(Set(engine.currentEvents().values).count == 1)
     }
 
-    @Test func consolidationCanBeTurnedOff() {
+    @Test func consolidationCanBeTurnedOff() throws {
         var configuration = DedupConfiguration()
         configuration.eventSimilarity = 0.01
         configuration.consolidationLinkage = 1
         let engine = DedupEngine(configuration: configuration)
-        let decisions = EventClusteringTests.decide((0..<12).map { Self.quakeReport(story: $0 % 2, index: $0) }, engine: engine)
+        let decisions = EventClusteringTests.decide(try Self.alternatingQuakeReports(), engine: engine)
         #expect(decisions.allSatisfy { $0.consolidation.isEmpty })
         #expect(engine.consolidateAll().isEmpty)
         #expect(Set(engine.currentEvents().values).count == 1)

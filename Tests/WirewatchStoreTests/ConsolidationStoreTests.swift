@@ -18,27 +18,11 @@ final class ConsolidationStoreTests {
 
     deinit { try? FileManager.default.removeItem(atPath: folder) }
 
-    /// A plain-text report of one of two earthquakes of the same kind: shared words of the kind,
-    /// words, names and numbers of its own story.
-    static func quakeReport(story: Int, index: Int) -> String {
-        let common = ["earthquake", "magnitude", "struck", "residents", "buildings", "damage", "tremor", "geological"]
-        let stories = [
-            (place: "Lisbon", names: ["Maria Santos", "Civil Protection"], words: ["ferry", "harbour", "bridge", "cathedral", "tram"], numbers: ["4.7", "11", "230"]),
-            (place: "Porto", names: ["Joao Ferreira", "Red Cross"], words: ["vineyard", "hospital", "stadium", "school", "railway"], numbers: ["5.2", "38", "1400"]),
-        ]
-        let own = stories[story]
-        var random = SplitMix64(seed: UInt64(story * 1000 + index))
-        func pick(_ list: [String]) -> String { list[Int(random.next() % UInt64(list.count))] }
-        var paragraphs: [String] = []
-        for _ in 0..<4 {
-            paragraphs.append(
-                (0..<2).map { _ in
-                    "The \(pick(common)) near \(own.place) left the \(pick(own.words)) and the \(pick(own.words)) with \(pick(common)), "
-                        + "\(pick(own.names)) said, after the \(pick(common)) of \(pick(own.numbers)) hit the \(pick(own.words)) "
-                        + "and the \(pick(common)) in \(own.place)."
-                }.joined(separator: " "))
-        }
-        return "Magnitude \(own.numbers[0]) earthquake strikes near \(own.place)\n\n" + paragraphs.joined(separator: "\n\n") + "\n"
+    /// Report `number` (1 to 7) of one of two earthquakes of the same kind, as a file holds it.
+    static func quakeReport(_ place: String, _ number: Int) throws -> String {
+        try String(
+            contentsOfFile: DedupStoreTests.repository + "/Tests/WirewatchCoreTests/Fixtures/quake-\(place)-\(number).txt",
+            encoding: .utf8)
     }
 
     /// Everything joins what it resembles at all, as the first report of a second earthquake joins
@@ -62,7 +46,7 @@ final class ConsolidationStoreTests {
     @Test func reportsMovedToANewEventGoThereWithTheirCopiesAndStayThereAfterARestart() throws {
         // Reports 1…12 alternate between the stories (odd ids Lisbon, even ids Porto); 13 is an
         // exact copy of report 2 (the same body with another blank line), 14 a trimmed copy of it.
-        var texts = (0..<12).map { Self.quakeReport(story: $0 % 2, index: $0) }
+        var texts = try (1...6).flatMap { [try Self.quakeReport("lisbon", $0), try Self.quakeReport("porto", $0)] }
         texts.append(texts[1] + "\n")
         texts.append(texts[1].components(separatedBy: "\n\n").dropLast().joined(separator: "\n\n") + "\n")
         var lisbon: Int64 = 0
@@ -104,7 +88,7 @@ final class ConsolidationStoreTests {
         #expect(current[2] == porto && current[13] == porto && current[1] == lisbon)
         // Nothing is consolidated again, and a later Porto report joins Porto's event.
         #expect(try store.consolidate(engine: engine, at: 1_718_800_100).changes.isEmpty)
-        let later = try record([Self.quakeReport(story: 1, index: 40)], from: 20, store: store, engine: engine)
+        let later = try record([try Self.quakeReport("porto", 7)], from: 20, store: store, engine: engine)
         let decision = try #require(later.decisions[15])
         #expect(decision.eventID == porto, "\(decision.kind) \(decision.eventID) \(String(describing: decision.evidence.similarity))")
         #expect(try store.event(id: porto)?.articleCount == 9)
@@ -116,7 +100,7 @@ final class ConsolidationStoreTests {
         apart.consolidationLinkage = 1
         let store = try Store(path: path)
         let (engine, _) = try store.restore(configuration: apart, analyzer: ArticleAnalyzer())
-        _ = try record((0..<2).map { Self.quakeReport(story: $0, index: $0) }, from: 0, store: store, engine: engine)
+        _ = try record([try Self.quakeReport("lisbon", 1), try Self.quakeReport("porto", 1)], from: 0, store: store, engine: engine)
         #expect(try store.allEvents().map(\.id).sorted() == [1, 2])
         let summaries = try store.pool.write { db in
             try Store.apply([.merge(event: 2, into: 1)], engine: engine, by: nil, at: 1_718_800_000, in: db)
