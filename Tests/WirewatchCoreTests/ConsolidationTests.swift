@@ -131,13 +131,17 @@ struct ConsolidationTests {
         try (1...6).flatMap { [try quakeReport("lisbon", $0), try quakeReport("porto", $0)] }
     }
 
-    @Test func twoStoriesOfOneKindThatJoinedOneEventAreSplitWhenConsolidated() throws {
-        // Everything joins what it resembles at all, as the first report of a second earthquake
-        // joins the first's event.
+    /// Everything joins what it resembles at all, as the first report of a second earthquake joins
+    /// the first's event (and nothing merges on arrival).
+    static var eagerJoining: DedupConfiguration {
         var configuration = DedupConfiguration()
         configuration.eventSimilarity = 0.01
         configuration.eventMergeSimilarity = 1
-        let engine = DedupEngine(configuration: configuration)
+        return configuration
+    }
+
+    @Test func twoStoriesOfOneKindThatJoinedOneEventAreSplitWhenConsolidated() throws {
+        let engine = DedupEngine(configuration: Self.eagerJoining)
         let decisions = EventClusteringTests.decide(try Self.alternatingQuakeReports(), engine: engine)
         #expect(Set(decisions.map(\.eventID)).count == 1)
         let changes = decisions.flatMap(\.consolidation) + engine.consolidateAll()
@@ -154,10 +158,7 @@ struct ConsolidationTests {
     }
 
     @Test func aCopyFollowsItsOriginalToTheEventItIsMovedTo() throws {
-        var configuration = DedupConfiguration()
-        configuration.eventSimilarity = 0.01
-        configuration.eventMergeSimilarity = 1
-        let engine = DedupEngine(configuration: configuration)
+        let engine = DedupEngine(configuration: Self.eagerJoining)
         var reports = try Self.alternatingQuakeReports()
         // An exact copy of the first Porto report, and a copy of that copy.
         reports += [reports[1], reports[1]]
@@ -170,9 +171,7 @@ struct ConsolidationTests {
     }
 
     @Test func reportsOfOneStoryAreNotSplitHoweverLowTheJoiningThreshold() throws {
-        var configuration = DedupConfiguration()
-        configuration.eventSimilarity = 0.01
-        let engine = DedupEngine(configuration: configuration)
+        let engine = DedupEngine(configuration: Self.eagerJoining)
         let decisions = EventClusteringTests.decide(try (1...7).map { try Self.quakeReport("lisbon", $0) }, engine: engine)
         #expect(decisions.allSatisfy { $0.consolidation.isEmpty })
         #expect(engine.consolidateAll().isEmpty)
@@ -180,8 +179,7 @@ struct ConsolidationTests {
     }
 
     @Test func consolidationCanBeTurnedOff() throws {
-        var configuration = DedupConfiguration()
-        configuration.eventSimilarity = 0.01
+        var configuration = Self.eagerJoining
         configuration.consolidationLinkage = 1
         let engine = DedupEngine(configuration: configuration)
         let decisions = EventClusteringTests.decide(try Self.alternatingQuakeReports(), engine: engine)
