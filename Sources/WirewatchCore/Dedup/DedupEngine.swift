@@ -153,9 +153,9 @@ public final class DedupEngine {
         let passageEvidence = sharedPassages(input, matches)
         let passages = passageEvidence.passages
 
-        if let (original, eventID, source) = try exactDuplicate(of: profile.bodyKey, olderBodyKey: olderBodyKey) {
+        if let (original, eventID, originalID) = try exactDuplicate(of: profile.bodyKey, olderBodyKey: olderBodyKey) {
             let event = try join(eventID, input, vectors: nil, centrality: nil, storedEvent: storedEvent)
-            remember(input, eventID: eventID, originalID: source, indexed: false)
+            remember(input, eventID: eventID, originalID: originalID, indexed: false)
             return DedupDecision(
                 articleID: input.articleID, kind: .exactDuplicate, eventID: eventID, duplicateOf: original,
                 evidence: Evidence(jaccard: 1, containment: 1, sharedPassages: passages), event: event)
