@@ -78,9 +78,13 @@ extension Store {
         for shared in decision.evidence.sharedPassages {
             try passage.execute(arguments: [decision.articleID, shared.otherArticleID, shared.text, original])
         }
+        // Consolidation may have moved the article, or merged its event: the decision names the
+        // event it is in now, as counted again.
         let regrouped = try apply(decision.consolidation, engine: engine, by: decision.articleID, at: decision.event.lastSeen, in: db)
-        if let event = regrouped.first(where: { $0.id == decision.eventID }) {
-            let newSource = decision.event.newSource
+        let now = DedupDecision.eventAfter(decision.consolidation, of: decision.articleID, joined: decision.eventID)
+        if let event = regrouped.first(where: { $0.id == now }) {
+            let newSource = now == decision.eventID ? decision.event.newSource : nil
+            decision.eventID = now
             decision.event = event
             decision.event.newSource = newSource
         }

@@ -60,13 +60,17 @@ struct ConsolidationTests {
         for id in Int64(1)...5000 {
             Self.insert(id, [1: 1, UInt32(id % 7 + 10): 1], into: &graph, candidates: id > 1 ? [id - 1] : [])
         }
-        graph.evict(arrivedBefore: 4500, maximum: 100_000)
+        graph.evict(arrivedBefore: 4500, slotsBefore: 0, maximum: 100_000)
         #expect(graph.count == 501)
         #expect(graph.eventID(of: 4499) == nil && graph.eventID(of: 4500) != nil)
         // Neighbours gone from the graph are not listed.
         #expect(graph.neighbours(of: 4500).map(\.id) == [4501])
         #expect(graph.report(4500)?.vectors.content.entries.count == 2)
-        graph.evict(arrivedBefore: 0, maximum: 1)
+        // Reports whose articles the engine's memory has let go leave too (their slots, here equal
+        // to their ids, come before the first one it holds).
+        graph.evict(arrivedBefore: 0, slotsBefore: 4800, maximum: 100_000)
+        #expect(graph.count == 201 && graph.eventID(of: 4799) == nil && graph.eventID(of: 4800) != nil)
+        graph.evict(arrivedBefore: 0, slotsBefore: 0, maximum: 1)
         #expect(graph.count == 1 && graph.eventID(of: 5000) != nil)
     }
 
@@ -194,5 +198,57 @@ struct ConsolidationTests {
         #expect(decisions.allSatisfy { $0.consolidation.isEmpty })
         #expect(engine.consolidateAll().isEmpty)
         #expect(Set(engine.currentEvents().values).count == 1)
+    }
+
+    @Test func aDecisionNamesTheEventItsArticleIsInAfterConsolidation() {
+        let changes: [EventChange] = [.split(event: 1, into: 5, articles: [3, 7]), .merge(event: 5, into: 2), .merge(event: 9, into: 2)]
+        // Moved with its group, whose event then merged into an older one.
+        #expect(DedupDecision.eventAfter(changes, of: 7, joined: 1) == 2)
+        // Left where it was.
+        #expect(DedupDecision.eventAfter(changes, of: 4, joined: 1) == 1)
+        // Its event merged into another.
+        #expect(DedupDecision.eventAfter([.merge(event: 1, into: 0)], of: 4, joined: 1) == 0)
+        #expect(DedupDecision.eventAfter([], of: 4, joined: 1) == 1)
+    }
+
+    @Test func aSplitAfterMemoryHasLetTheFirstReportsGoDoesNotReachForThem() throws {
+        // Memory holds articles for ten minutes, then thousands of others go through it and it
+        // compacts; the graph lets go of the first reports with it, and a split later finds only
+        // reports memory still holds.
+        var configuration = Self.eagerJoining
+        configuration.nearDuplicateHorizon = 600
+        let engine = DedupEngine(configuration: configuration)
+        let analyzer = ArticleAnalyzer()
+        func add(_ article: Article, _ id: Int64, at arrival: Double) {
+            _ = engine.add(
+                DedupEngine.Input(
+                    articleID: id, profile: analyzer.profile(article), arrival: arrival, source: "s\(id)", title: article.title,
+                    segments: ArticleAnalyzer.segments(of: article)))
+        }
+        var id: Int64 = 0
+        for article in [try Self.quakeReport("lisbon", 1), try Self.quakeReport("porto", 1), try Self.quakeReport("porto", 2)] {
+            id += 1
+            add(article, id, at: 0)
+        }
+        for index in 0..<4200 {
+            id += 1
+            let words = (0..<8).map { "w\(index)x\($0)" }.joined(separator: " ")
+            add(
+                Article(
+                    title: "Note \(index)", sections: [Article.Section(heading: nil, paragraphs: [words + "."], isLead: true)],
+                    language: "en", format: .text, encoding: "utf-8"), id, at: 700 + Double(index) / 100)
+        }
+        for number in 2...7 {
+            for place in ["lisbon", "porto"] where !(place == "porto" && number == 2) {
+                id += 1
+                add(try Self.quakeReport(place, number), id, at: 800)
+            }
+        }
+        let changes = engine.consolidateAll()
+        #expect(engine.recentArticleCount < Int(id))
+        #expect(changes.contains { if case .split = $0 { true } else { false } }, "\(changes)")
+        let current = engine.currentEvents()
+        let quakes = current.filter { $0.key > 4203 }
+        #expect(Set(quakes.values).count == 2, "\(quakes.sorted { $0.key < $1.key })")
     }
 }

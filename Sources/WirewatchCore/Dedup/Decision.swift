@@ -46,6 +46,22 @@ public struct DedupDecision: Sendable, Equatable {
     }
 }
 
+extension DedupDecision {
+    /// The event an article that joined `joined` is in after these consolidation changes: a split
+    /// that moved it takes it along, a merge of its event takes it to the survivor.
+    public static func eventAfter(_ changes: [EventChange], of articleID: Int64, joined: Int64) -> Int64 {
+        var event = joined
+        for change in changes {
+            switch change {
+            case .split(_, let into, let articles) where articles.contains(articleID): event = into
+            case .merge(let gone, let survivor) where gone == event: event = survivor
+            default: break
+            }
+        }
+        return event
+    }
+}
+
 /// Why: the scores that decided and what the texts share.
 public struct Evidence: Sendable, Equatable {
     /// Estimated Jaccard similarity and containment of the wording, against the copied article.

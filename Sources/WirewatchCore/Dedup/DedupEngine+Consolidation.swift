@@ -35,12 +35,13 @@ extension DedupEngine {
         unsettledEvents.insert(eventID)
     }
 
-    /// An event past ``consolidationLimit`` reports is established: it keeps only its latest
-    /// reports in the list (later articles are scored against them).
+    /// An event past ``consolidationLimit`` reports is established and no longer consolidated. Its
+    /// list keeps every report the graph holds (a merge renames them all), and drops those the
+    /// graph has let go now and then.
     func keepYoung(_ event: EventState) {
         guard event.graphMembers.count > Self.consolidationLimit else { return }
         event.established = true
-        event.graphMembers.removeFirst(event.graphMembers.count - Self.linkedReports)
+        if event.graphMembers.count % 256 == 0 { event.graphMembers.removeAll { !graph.contains($0) } }
     }
 
     /// Consolidates the decision's event when it has just grown to one of the
@@ -172,12 +173,15 @@ extension DedupEngine {
         nextEventID += 1
         let moved = Set(reports)
         let nodes = reports.compactMap { graph.report($0) }
-        let created = EventState(id: newID, firstSeen: .infinity)
-        created.lastSeen = -.infinity
-        // Copies come after their originals: the scan starts at the earliest one moved.
+        let created = EventState(id: newID, firstSeen: nodes.map(\.arrival).min() ?? latestArrival)
+        created.lastSeen = nodes.map(\.arrival).max() ?? latestArrival
+        // Copies come after their originals: the scan starts at the earliest one moved (memory
+        // holds every report the graph does).
         let firstSlot = nodes.map(\.slot).min() ?? slotBase &+ UInt32(recent.count)
+        let offset = firstSlot &- slotBase
         var count = 0
-        for index in max(recentStart, Int(firstSlot &- slotBase))..<recent.count {
+        let from = min(recent.count, max(recentStart, offset < UInt32.max / 2 ? Int(offset) : recentStart))
+        for index in from..<recent.count {
             guard let article = recent[index], moved.contains(article.originalID) else { continue }
             recent[index]!.eventID = newID
             count += 1

@@ -47,7 +47,7 @@ public final class DedupEngine {
     /// The body keys of every article the engine has seen or the store holds: an article whose
     /// body is not in memory is looked up in the store only when this says it may be there.
     private var storedBodies = BloomFilter(capacity: 1 << 16)
-    private var latestArrival = -Double.infinity
+    var latestArrival = -Double.infinity
     /// Original articles within the window and their nearest neighbours, for consolidation.
     var graph = NeighbourGraph()
     /// Events whose reports or their neighbourhoods changed since ``consolidateAll()`` last ran.
@@ -666,7 +666,8 @@ public final class DedupEngine {
             sentenceStart -= recentStart
             recentStart = 0
         }
-        graph.evict(arrivedBefore: sentenceLimit, maximum: configuration.maximumRecentArticles)
+        graph.evict(
+            arrivedBefore: sentenceLimit, slotsBefore: slotBase &+ UInt32(recentStart), maximum: configuration.maximumRecentArticles)
         let eventLimit = latestArrival - configuration.window
         var removedEvents = false
         while eventOrderStart < eventOrder.count {

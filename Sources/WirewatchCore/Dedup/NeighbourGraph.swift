@@ -25,6 +25,7 @@ struct NeighbourGraph {
     struct Report {
         var vectors: FeatureVectors
         var published: TimeSpan?
+        var arrival: Double
         /// Where it stands in the engine's memory (``DedupEngine`` slots).
         var slot: UInt32
         /// Its most named places (at most ``placesKept``).
@@ -144,7 +145,8 @@ struct NeighbourGraph {
         for index in (position * Self.placesKept)..<((position + 1) * Self.placesKept) where placeCounts[index] > 0 {
             places.append(ArticleProfile.PlaceCount(place: Int(placeIDs[index]), count: Int(placeCounts[index])))
         }
-        return Report(vectors: vectors, published: published(position), slot: slots[position], places: places)
+        return Report(
+            vectors: vectors, published: published(position), arrival: arrivals[position], slot: slots[position], places: places)
     }
 
     private func published(_ position: Int) -> TimeSpan? {
@@ -197,7 +199,8 @@ struct NeighbourGraph {
         }
         neighbourSequences.append(contentsOf: repeatElement(Self.none, count: Self.neighbourCount))
         neighbourSimilarities.append(contentsOf: repeatElement(0, count: Self.neighbourCount))
-        let needed = vectors.content.entries.count + vectors.names.entries.count + vectors.numbers.entries.count
+        // A report's terms stay in one chunk (a report without terms takes its place in one too).
+        let needed = max(1, vectors.content.entries.count + vectors.names.entries.count + vectors.numbers.entries.count)
         if chunks.isEmpty || chunks[chunks.count - 1].terms.count + needed > Self.chunkSize { chunks.append(TermChunk()) }
         let chunk = chunks.count - 1
         termStarts.append((firstChunk + chunk) * Self.chunkSize + chunks[chunk].terms.count)
@@ -290,9 +293,12 @@ struct NeighbourGraph {
         return entries.map { ($0.id, $0.weight * scale) }
     }
 
-    /// Drops reports that arrived before `limit`, or the oldest beyond `maximum`.
-    mutating func evict(arrivedBefore limit: Double, maximum: Int) {
-        while start < ids.count && (arrivals[start] < limit || ids.count - start > maximum) {
+    /// Drops reports that arrived before `limit`, that the engine's memory no longer holds (slots
+    /// before `liveSlot`), or the oldest beyond `maximum`.
+    mutating func evict(arrivedBefore limit: Double, slotsBefore liveSlot: UInt32, maximum: Int) {
+        while start < ids.count
+            && (arrivals[start] < limit || slots[start] &- liveSlot > UInt32.max / 2 || ids.count - start > maximum)
+        {
             sequence[ids[start]] = nil
             start += 1
         }
