@@ -202,7 +202,12 @@ struct TimeSpanTests {
         let configuration = DedupConfiguration()
         #expect(configuration.timeFactor(distance: 3600) == 1)
         #expect(configuration.timeFactor(distance: configuration.window) == 1)
-        #expect(abs(configuration.timeFactor(distance: 4 * configuration.window) - 0.5) < 1e-9)
+        #expect(abs(configuration.timeFactor(distance: 16 * configuration.window) - 0.5) < 1e-9)
+        // A follow-up two weeks after the event that plainly tells the same story can still join
+        // it; two stories of one kind three months apart cannot.
+        let day = 86_400.0
+        #expect(0.5 * configuration.timeFactor(distance: 14 * day) >= configuration.eventSimilarity)
+        #expect(0.35 * configuration.timeFactor(distance: 90 * day) < configuration.eventSimilarity * 0.6)
     }
 }
 
