@@ -152,16 +152,9 @@ extension DedupEngine {
 
     /// The sum of the reports' vectors and the span of their dates.
     private func reportCentroid(_ reports: [Int64]) -> (vectors: FeatureVectors, published: TimeSpan?) {
-        var vectors = FeatureVectors(content: SparseVector(), names: SparseVector(), numbers: SparseVector())
-        var published: TimeSpan?
-        for id in reports {
-            guard let node = graph.report(id) else { continue }
-            vectors.content.add(node.vectors.content, limit: Self.centroidLimits.content)
-            vectors.names.add(node.vectors.names, limit: Self.centroidLimits.names)
-            vectors.numbers.add(node.vectors.numbers, limit: Self.centroidLimits.numbers)
-            if let span = node.published { published = published.map { $0.union(span) } ?? span }
-        }
-        return (vectors, published)
+        let scratch = EventState(id: 0, firstSeen: 0)
+        scratch.rebuild(from: reports.compactMap { graph.report($0) })
+        return (scratch.centroid, scratch.published)
     }
 
     /// Moves these original reports (and the copies of them memory holds) to a new event, whose

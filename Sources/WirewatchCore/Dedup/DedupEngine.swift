@@ -798,9 +798,7 @@ final class EventState {
         placeArticles += other.placeArticles
         anchored = anchored || other.anchored
         established = established || other.established
-        content.add(other.content, limit: DedupEngine.centroidLimits.content)
-        names.add(other.names, limit: DedupEngine.centroidLimits.names)
-        numbers.add(other.numbers, limit: DedupEngine.centroidLimits.numbers)
+        add(other.centroid)
         for name in other.nameCounts {
             if let known = nameCounts.firstIndex(where: { $0.hash == name.hash }) {
                 nameCounts[known].count += name.count
@@ -829,9 +827,7 @@ final class EventState {
             placeArticles += 1
             for place in input.profile.places { places[place.place, default: 0] += Double(place.count) / Double(mentions) }
         }
-        content.add(vectors.content, limit: DedupEngine.centroidLimits.content)
-        names.add(vectors.names, limit: DedupEngine.centroidLimits.names)
-        numbers.add(vectors.numbers, limit: DedupEngine.centroidLimits.numbers)
+        add(vectors)
         countNames(input)
         return isNewSource
     }
@@ -947,6 +943,7 @@ final class EventState {
         }
     }
 
+    /// Adds vectors to the centroids, each kept to its size.
     func add(_ vectors: FeatureVectors) {
         content.add(vectors.content, limit: DedupEngine.centroidLimits.content)
         names.add(vectors.names, limit: DedupEngine.centroidLimits.names)
